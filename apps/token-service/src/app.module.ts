@@ -1,0 +1,32 @@
+import { Global, Module, Type } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PassportModule } from '@nestjs/passport';
+import { dataSourceOptions, HealthModule, loggerModule, MetricsModule, openServiceDataSource } from '@latchkey/service-kit';
+import { TOKEN_SCHEMA, TOKEN_SERVICE_CONFIG, TokenServiceConfig } from './config/token-service.config';
+import { TokenSchema1764300000000 } from './database/migrations/1764300000000-token-schema';
+import { OutboxModule } from './outbox/outbox.module';
+import { TokensModule } from './tokens/tokens.module';
+
+export function createAppModule(config: TokenServiceConfig): Type<unknown> {
+  @Global()
+  @Module({ providers: [{ provide: TOKEN_SERVICE_CONFIG, useValue: config }], exports: [TOKEN_SERVICE_CONFIG] })
+  class ConfigModule {}
+
+  @Module({
+    imports: [
+      ConfigModule,
+      loggerModule('token-service', config.LOG_LEVEL),
+      TypeOrmModule.forRootAsync({
+        useFactory: () => dataSourceOptions({ url: config.DATABASE_URL, schema: TOKEN_SCHEMA, migrations: [TokenSchema1764300000000] }),
+        dataSourceFactory: async (options) => openServiceDataSource(options!),
+      }),
+      PassportModule,
+      HealthModule,
+      MetricsModule,
+      TokensModule,
+      OutboxModule,
+    ],
+  })
+  class TokenServiceModule {}
+  return TokenServiceModule;
+}

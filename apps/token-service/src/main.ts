@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { runService } from '@latchkey/service-kit';
+import { loadTokenServiceConfig } from './config/token-service.config';
+import { createAppModule } from './app.module';
+import { TOKEN_ERROR_STATUS } from './tokens/domain/token.errors';
+
+async function main(): Promise<void> {
+  const config = loadTokenServiceConfig();
+  await runService({
+    name: 'token-service',
+    title: 'Latchkey token-service',
+    port: config.PORT,
+    module: () => createAppModule(config),
+    dependencies: { postgres: config.DATABASE_URL, kafka: config.KAFKA_BROKERS },
+    statusByCode: TOKEN_ERROR_STATUS,
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(JSON.stringify({ level: 'fatal', service: 'token-service', msg: err instanceof Error ? err.message : String(err) }));
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { PgEventStore } from '@latchkey/event-store';
+import { Topics, topicName } from '@latchkey/contracts';
+import { ReadinessRegistry } from '@latchkey/service-kit';
+import { TOKEN_SCHEMA, TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
+import { LatchkeyTokenStrategy } from '../auth/latchkey-token.strategy';
+import { InternalLookupController } from '../internal/internal-lookup.controller';
+import { BootstrapAdminService } from '../bootstrap/bootstrap-admin.service';
+import { CLOCK, systemClock } from './clock';
+import { TOKEN_EVENT_STORE, TokenRepository } from './token.repository';
+import { TokensController } from './tokens.controller';
+import { TokensService } from './tokens.service';
+
+@Module({
+  controllers: [TokensController, InternalLookupController],
+  providers: [
+    { provide: CLOCK, useValue: systemClock },
+    {
+      provide: TOKEN_EVENT_STORE,
+      inject: [getDataSourceToken(), TOKEN_SERVICE_CONFIG],
+      useFactory: (db: DataSource, config: TokenServiceConfig) =>
+        new PgEventStore(db, { schema: TOKEN_SCHEMA, topicFor: () => topicName(Topics.token, config.LATCHKEY_TOPIC_NAMESPACE) }),
+    },
+    TokenRepository,
+    TokensService,
+    LatchkeyTokenStrategy,
+    BootstrapAdminService,
+    {
+      provide: 'TOKEN_DB_READINESS',
+      inject: [ReadinessRegistry, TokenRepository],
+      useFactory: (readiness: ReadinessRegistry, repo: TokenRepository) => {
+        readiness.register({ name: 'postgres', check: async () => (await repo.ping(), { ok: true }) });
+        return true;
+      },
+    },
+  ],
+  exports: [TokenRepository],
+})
+export class TokensModule {}

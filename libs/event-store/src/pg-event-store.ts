@@ -1,0 +1,155 @@
+import { Actor, EventEnvelope, EventHeaders } from '@latchkey/contracts';
+import { DataSource } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { checkSchemaName, outboxChannel } from './schema';
+import { SqlTransaction, withTransaction } from './sql-transaction';
+import { StreamVersionConflictError } from './stream-version-conflict.error';
+
+export interface NewEvent {
+  type: string;
+  actor: Actor;
+  data: unknown;
+  /** extra top-level envelope fields, e.g. a token event's `state` */
+  extra?: Record<string, unknown>;
+  occurredAt?: Date;
+}
+
+export interface PgEventStoreOptions {
+  schema: string;
+  /** the Kafka topic of an aggregate type's events */
+  topicFor: (aggregateType: string) => string;
+  now?: () => Date;
+  newEventId?: () => string;
+}
+
+const ENVELOPE_KEYS = new Set(['eventId', 'type', 'aggregateType', 'aggregateId', 'version', 'occurredAt', 'actor', 'data']);
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+  driverError?: { code?: string; constraint?: string };
+}
+
+function isStreamVersionViolation(err: unknown): boolean {
+  const e = (err ?? {}) as PgError;
+  const code = e.code ?? e.driverError?.code;
+  const constraint = e.constraint ?? e.driverError?.constraint;
+  return code === '23505' && constraint === 'events_stream_version_key';
+}
+
+/**
+ * Event store with optimistic concurrency per stream and a transactional outbox, in one service's schema.
+ * An append writes its events and their outbox rows in one transaction; OutboxRelay publishes the rows.
+ */
+export class PgEventStore {
+  private readonly schema: string;
+  private readonly now: () => Date;
+  private readonly newEventId: () => string;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: PgEventStoreOptions,
+  ) {
+    this.schema = `"${checkSchemaName(options.schema)}"`;
+    this.now = options.now ?? (() => new Date());
+    this.newEventId = options.newEventId ?? (() => uuidv7());
+  }
+
+  /**
+   * Appends events at expectedVersion + 1.. (0 = a new stream), with their outbox rows and whatever
+   * inTransaction writes (a projection), atomically. A stale expectedVersion, or losing a race for the same
+   * version, throws StreamVersionConflictError: never an overwrite.
+   */
+  async append(
+    streamId: string,
+    aggregateType: string,
+    expectedVersion: number,
+    events: NewEvent[],
+    inTransaction?: (tx: SqlTransaction) => Promise<void>,
+  ): Promise<EventEnvelope[]> {
+    if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
+      throw new Error(`expectedVersion must be an integer >= 0, got ${expectedVersion}`);
+    }
+    if (events.length === 0) throw new Error('append needs at least one event');
+    const envelopes = events.map((e, i) => this.envelope(streamId, aggregateType, expectedVersion + 1 + i, e));
+    const topic = this.options.topicFor(aggregateType);
+    try {
+      await this.withTransaction(async (tx) => {
+        const actual = await this.currentVersion(tx, streamId);
+        if (actual !== expectedVersion) throw new StreamVersionConflictError(streamId, expectedVersion, actual);
+        for (const env of envelopes) {
+          // a concurrent append of the same version blocks here on the unique index, then fails with 23505
+          await tx.query(
+            `INSERT INTO ${this.schema}.events
+               (stream_id, aggregate_type, version, event_id, type, occurred_at, actor, data)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+            [streamId, aggregateType, env.version, env.eventId, env.type, env.occurredAt, JSON.stringify(env.actor), JSON.stringify(env)],
+          );
+          const headers = {
+            [EventHeaders.eventId]: env.eventId,
+            [EventHeaders.type]: env.type,
+            [EventHeaders.aggregateType]: aggregateType,
+          };
+          await tx.query(
+            `INSERT INTO ${this.schema}.outbox (event_id, topic, message_key, payload, headers)
+             VALUES ($1, $2, $3, $4, $5)`,
+            [env.eventId, topic, streamId, JSON.stringify(env), JSON.stringify(headers)],
+          );
+        }
+        if (inTransaction) await inTransaction(tx);
+        // delivered on commit only, so the relay never wakes for rows it cannot see yet
+        await tx.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.options.schema)]);
+      });
+    } catch (err) {
+      if (isStreamVersionViolation(err)) {
+        const actual = await this.streamVersion(streamId).catch(() => undefined);
+        throw new StreamVersionConflictError(streamId, expectedVersion, actual);
+      }
+      throw err;
+    }
+    return envelopes;
+  }
+
+  /** The stream's events, ordered by version (with any extra top-level fields they were appended with). */
+  async readStream(streamId: string): Promise<EventEnvelope[]> {
+    const rows: Array<{ data: EventEnvelope }> = await this.dataSource.query(
+      `SELECT data FROM ${this.schema}.events WHERE stream_id = $1 ORDER BY version`,
+      [streamId],
+    );
+    return rows.map((r) => r.data);
+  }
+
+  /** The stream's current version: 0 when it has no events. */
+  async streamVersion(streamId: string): Promise<number> {
+    return this.currentVersion({ query: (sql, params) => this.dataSource.query(sql, params) }, streamId);
+  }
+
+  withTransaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    return withTransaction(this.dataSource, fn);
+  }
+
+  private async currentVersion(tx: SqlTransaction, streamId: string): Promise<number> {
+    const [row] = await tx.query<{ version: number }>(
+      `SELECT coalesce(max(version), 0)::int AS version FROM ${this.schema}.events WHERE stream_id = $1`,
+      [streamId],
+    );
+    return row.version;
+  }
+
+  private envelope(streamId: string, aggregateType: string, version: number, e: NewEvent): EventEnvelope {
+    const extra = e.extra ?? {};
+    const clash = Object.keys(extra).find((k) => ENVELOPE_KEYS.has(k));
+    if (clash) throw new Error(`extra envelope field "${clash}" would override a standard field`);
+    return {
+      eventId: this.newEventId(),
+      type: e.type,
+      aggregateType,
+      aggregateId: streamId,
+      version,
+      occurredAt: (e.occurredAt ?? this.now()).toISOString(),
+      actor: e.actor,
+      data: e.data,
+      ...extra,
+    };
+  }
+}

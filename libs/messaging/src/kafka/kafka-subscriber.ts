@@ -1,0 +1,219 @@
+import { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
+import { IncomingMessage, MessageHandler } from '../event-subscriber.port';
+import { consoleLogger, errorMessage, MessagingLogger } from '../logger';
+
+export interface KafkaSubscriberOptions {
+  kafka: Kafka;
+  /**
+   * Broadcast: a unique id per replica (and fromBeginning: true), so every replica sees every event.
+   * Work-sharing: one fixed id, so the group splits the partitions.
+   */
+  groupId: string;
+  topics: string[];
+  /**
+   * Where a group with no committed offset starts. Prefer true: a new group "at latest" only resolves that
+   * position after run() has returned, and skips what is published meanwhile (kafkajs #1629).
+   */
+  fromBeginning: boolean;
+  /** 6000..30000 ms (broker limits). A member killed without leaving stalls its group this long. Default 10 s. */
+  sessionTimeout?: number;
+  handler: MessageHandler;
+  logger?: MessagingLogger;
+}
+
+interface PartitionProgress {
+  /** high watermark recorded at start: the offset after the last message that existed then */
+  end: bigint;
+  low: bigint;
+  /** next offset this subscriber has to process (handled messages, or the group's committed offset) */
+  position: bigint;
+}
+
+/** Thrown on the handler's behalf: a plain, retriable error, so kafkajs retries (and restarts) rather than dying. */
+class MessageHandlerFailedError extends Error {
+  readonly retriable = true;
+  constructor(message: string) {
+    super(message);
+    this.name = 'MessageHandlerFailedError';
+  }
+}
+
+const key = (topic: string, partition: number) => `${topic}:${partition}`;
+
+/**
+ * Kafka consumer with catch-up tracking: at start it records the end offset of every partition of its topics;
+ * caughtUp() is true once every (assigned) partition has been processed up to that end. A failing handler is
+ * logged and the message retried (kafkajs retry, then a consumer restart), never skipped.
+ */
+export class KafkaSubscriber {
+  private readonly logger: MessagingLogger;
+  private consumer: Consumer | null = null;
+  private admin: Admin | null = null;
+  private readonly progress = new Map<string, PartitionProgress>();
+  /** partitions assigned to this member; null until the first group join */
+  private assigned: Set<string> | null = null;
+  /** the group's committed offsets have been read after the latest join */
+  private committedKnown = false;
+  private readonly waiters = new Set<() => void>();
+  private _healthy = false;
+  private _lastError: string | null = null;
+
+  constructor(private readonly options: KafkaSubscriberOptions) {
+    this.logger = options.logger ?? consoleLogger;
+  }
+
+  get healthy(): boolean {
+    return this._healthy;
+  }
+
+  get lastError(): string | null {
+    return this._lastError;
+  }
+
+  async start(): Promise<void> {
+    if (this.consumer) return;
+    const { kafka, groupId, topics, fromBeginning } = this.options;
+    const sessionTimeout = Math.min(30_000, Math.max(6_000, this.options.sessionTimeout ?? 10_000));
+
+    this.admin = kafka.admin();
+    await this.admin.connect();
+    for (const topic of topics) {
+      for (const p of await this.admin.fetchTopicOffsets(topic)) {
+        const low = BigInt(p.low);
+        this.progress.set(key(topic, p.partition), { end: BigInt(p.high), low, position: low });
+      }
+    }
+
+    const consumer = kafka.consumer({
+      groupId,
+      sessionTimeout,
+      heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+      retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 8 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this._healthy = true;
+      this.assigned = new Set(
+        Object.entries(e.payload.memberAssignment).flatMap(([topic, partitions]) =>
+          partitions.map((p) => key(topic, p)),
+        ),
+      );
+      this.committedKnown = false;
+      void this.readCommitted();
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      this._lastError = errorMessage(e.payload.error);
+      this._healthy = e.payload.restart;
+      const what = e.payload.restart ? 'restarting' : 'stopped for good';
+      this.logger.error(`consumer ${groupId} crashed, ${what}: ${this._lastError}`);
+    });
+
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const incoming: IncomingMessage = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key ? message.key.toString() : null,
+          value: message.value ? message.value.toString() : '',
+          headers: toStringHeaders(message.headers),
+        };
+        try {
+          await this.options.handler(incoming);
+        } catch (err) {
+          this._lastError = errorMessage(err);
+          this.logger.warn(
+            `handler failed on ${topic}[${partition}]@${message.offset} (group ${groupId}), will retry: ${this._lastError}`,
+          );
+          throw new MessageHandlerFailedError(this._lastError);
+        }
+        this.advance(topic, partition, BigInt(message.offset) + 1n);
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    const consumer = this.consumer;
+    const admin = this.admin;
+    this.consumer = null;
+    this.admin = null;
+    this._healthy = false;
+    // disconnect sends LeaveGroup, so the rest of the group rebalances at once instead of after the session timeout
+    await consumer?.disconnect().catch((err: unknown) => this.logger.warn(`consumer disconnect: ${errorMessage(err)}`));
+    await admin?.disconnect().catch(() => undefined);
+  }
+
+  /** true once every assigned partition is processed up to the end recorded at start (at once if all were empty) */
+  caughtUp(): boolean {
+    const entries = [...this.progress];
+    const isEmpty = (p: PartitionProgress) => p.end <= p.low;
+    if (entries.every(([, p]) => isEmpty(p))) return true;
+    if (!this.assigned || !this.committedKnown) return false;
+    return entries.every(([k, p]) => !this.assigned?.has(k) || isEmpty(p) || p.position >= p.end);
+  }
+
+  whenCaughtUp(timeoutMs: number): Promise<void> {
+    if (this.caughtUp()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!this.caughtUp()) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`subscriber ${this.options.groupId} not caught up after ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  private advance(topic: string, partition: number, position: bigint): void {
+    const p = this.progress.get(key(topic, partition));
+    if (p && position > p.position) p.position = position;
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+
+  /** after a join, a partition's committed offset may already be at or past the recorded end */
+  private async readCommitted(): Promise<void> {
+    const admin = this.admin;
+    if (!admin) return;
+    for (let attempt = 1; attempt <= 5 && this.admin === admin; attempt++) {
+      try {
+        const committed = await admin.fetchOffsets({ groupId: this.options.groupId, topics: this.options.topics });
+        for (const { topic, partitions } of committed) {
+          for (const { partition, offset } of partitions) {
+            const p = this.progress.get(key(topic, partition));
+            if (!p) continue;
+            const value = BigInt(offset);
+            // no committed offset and starting at latest: everything before the join is skipped by design
+            const start = value >= 0n ? value : this.options.fromBeginning ? p.low : p.end;
+            if (start > p.position) p.position = start;
+          }
+        }
+        this.committedKnown = true;
+        this.notify();
+        return;
+      } catch (err) {
+        this.logger.warn(`could not read committed offsets of ${this.options.groupId}: ${errorMessage(err)}`);
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+  }
+}
+
+function toStringHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[name] = first.toString();
+  }
+  return out;
+}

@@ -1,0 +1,3 @@
+export * from './wait-for';
+export * from './infra';
+export * from './service-process';
