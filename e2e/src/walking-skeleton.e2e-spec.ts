@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hashToken } from '@latchkey/token-format';
 import { IssueTokenResponse, TokenView } from '@latchkey/contracts';
 import { generateToken } from '@latchkey/token-format';
 import { waitFor } from '@latchkey/testing';
@@ -15,6 +17,7 @@ async function counter(metricsText: Promise<string>, name: string, labelMatch: s
 
 describe('walking skeleton: issue, validate on every replica, revoke everywhere', () => {
   let system: System;
+  const secretsSeen: string[] = [];
 
   beforeAll(async () => {
     system = await startSystem({ validators: 2, audit: true, policy: true });
@@ -29,6 +32,7 @@ describe('walking skeleton: issue, validate on every replica, revoke everywhere'
     const issued = await api<IssueTokenResponse>(system.token, 'POST', '/v1/tokens', admin, { name: 'e2e', scopes: ['read'], expiresInDays: 1 });
     expect(issued.status).toBe(201);
     const { token, secret } = issued.body;
+    secretsSeen.push(secret);
     expect(secret).toMatch(/^lk_[0-9A-Za-z]{46}$/);
 
     for (const v of system.validators) {
@@ -131,5 +135,15 @@ describe('walking skeleton: issue, validate on every replica, revoke everywhere'
     expect((await system.token.fetch('/v1/tokens', { method: 'POST' })).status).toBe(401);
     const after = await api<{ items: TokenView[] }>(system.token, 'GET', '/v1/tokens', admin);
     expect(after.body.items.length).toBe(before.body.items.length);
+  });
+
+  it('never writes a token secret or its HMAC to any log', async () => {
+    const secrets = [system.bootstrapToken(), ...secretsSeen];
+    const needles = [...secrets, ...secrets.map((t) => hashToken(system.env.LATCHKEY_PEPPER, t)), system.env.LATCHKEY_PEPPER];
+    for (const svc of [system.token, ...system.validators, system.audit!, system.policy!]) {
+      const log = readFileSync(svc.logFile, 'utf8');
+      expect(log.length).toBeGreaterThan(0);
+      for (const needle of needles) expect({ file: svc.logFile, leaked: log.includes(needle) }).toEqual({ file: svc.logFile, leaked: false });
+    }
   });
 });

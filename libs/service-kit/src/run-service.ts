@@ -59,6 +59,7 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
     process.exit(1);
   }
   app.useLogger(app.get(PinoLogger));
+  app.flushLogs();
   app.disable('x-powered-by');
   const filter = new ProblemDetailsFilter(options.statusByCode);
   app.use(express.json({ limit: options.bodyLimit ?? '64kb', type: ['application/json', 'application/*+json'] }));

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AuditEntriesModule } from '../entries/audit-entries.module';
+import { AuditQueryController } from './audit-query.controller';
+import { AuditQueryService } from './audit-query.service';
+
+/** Reading the audit log over HTTP. */
+@Module({
+  imports: [AuditEntriesModule],
+  controllers: [AuditQueryController],
+  providers: [AuditQueryService],
+})
+export class QueryModule {}

@@ -1,0 +1,30 @@
+import { Module, Type } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { dataSourceOptions, HealthModule, loggerModule, MetricsModule, openServiceDataSource } from '@latchkey/service-kit';
+import { PolicyConfigModule } from './config/policy-config.module';
+import { PolicyServiceConfig } from './config/policy-service.config';
+import { POLICY_MIGRATIONS } from './database/migrations';
+import { DatabaseReadiness } from './database/database-readiness';
+import { PolicyModule } from './policy/policy.module';
+
+/** The policy-service root module, built from validated configuration. */
+export function createAppModule(config: PolicyServiceConfig): Type<unknown> {
+  @Module({
+    imports: [
+      PolicyConfigModule.forRoot(config),
+      loggerModule('policy-service', config.LOG_LEVEL),
+      MetricsModule,
+      HealthModule,
+      TypeOrmModule.forRootAsync({
+        useFactory: () =>
+          dataSourceOptions({ url: config.DATABASE_URL, schema: config.LATCHKEY_POLICY_SCHEMA, migrations: POLICY_MIGRATIONS }),
+        // Nest always passes the options the factory above returned
+        dataSourceFactory: (options) => openServiceDataSource(options!),
+      }),
+      PolicyModule,
+    ],
+    providers: [DatabaseReadiness],
+  })
+  class PolicyServiceModule {}
+  return PolicyServiceModule;
+}

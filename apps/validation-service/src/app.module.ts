@@ -1,0 +1,27 @@
+import { Module, Type } from '@nestjs/common';
+import { HealthModule, loggerModule, MetricsModule } from '@latchkey/service-kit';
+import { AdaptersModule } from './adapters/adapters.module';
+import { CacheModule } from './cache/cache.module';
+import { ValidationConfigModule } from './config/validation-config.module';
+import { ValidationServiceConfig } from './config/validation-service.config';
+import { DecisionModule } from './decision/decision.module';
+import { ValidationMetricsModule } from './metrics/metrics.module';
+import { SyncModule } from './sync/sync.module';
+
+export function createAppModule(config: ValidationServiceConfig): Type<unknown> {
+  @Module({
+    imports: [
+      ValidationConfigModule.forRoot(config),
+      loggerModule('validation-service', config.LOG_LEVEL),
+      MetricsModule,
+      HealthModule,
+      ValidationMetricsModule,
+      CacheModule,
+      SyncModule,
+      DecisionModule,
+      AdaptersModule,
+    ],
+  })
+  class AppModule {}
+  return AppModule;
+}

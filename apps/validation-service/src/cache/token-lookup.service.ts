@@ -1,0 +1,90 @@
+import { Logger } from '@nestjs/common';
+import type { TokenLookupResult } from '@latchkey/contracts';
+import type { ValidationMetrics } from '../metrics/validation.metrics';
+import type { MemoryTokenCache } from './memory-token.cache';
+import type { TokenReadModel, TokenSource } from './token-read-model.port';
+
+/**
+ * Finds a token by the HMAC of its secret: in-process LRU, then remembered 404s, then the Redis read model,
+ * then token-service. A read-model failure never fails validation (it falls through to the source); a source
+ * failure throws SourceUnavailableError (fail closed). Concurrent source lookups of one HMAC share one call.
+ */
+export class TokenLookupService {
+  private readonly logger = new Logger(TokenLookupService.name);
+  private readonly inFlight = new Map<string, Promise<TokenLookupResult | null>>();
+  private lastReadModelWarning = 0;
+
+  constructor(
+    private readonly memory: MemoryTokenCache,
+    private readonly readModel: TokenReadModel,
+    private readonly source: TokenSource,
+    private readonly metrics: ValidationMetrics,
+  ) {}
+
+  async lookup(hmac: string): Promise<TokenLookupResult | null> {
+    const cached = this.memory.find(hmac);
+    if (cached) {
+      this.metrics.lookups.inc({ layer: 'memory' });
+      return cached;
+    }
+    if (this.memory.isKnownMissing(hmac)) {
+      this.metrics.lookups.inc({ layer: 'negative' });
+      return null;
+    }
+    const fromReadModel = await this.fromReadModel(hmac);
+    if (fromReadModel) {
+      this.metrics.lookups.inc({ layer: 'redis' });
+      return this.memory.remember(hmac, fromReadModel);
+    }
+    let pending = this.inFlight.get(hmac);
+    if (!pending) {
+      pending = this.fromSource(hmac).finally(() => this.inFlight.delete(hmac));
+      this.inFlight.set(hmac, pending);
+    }
+    return pending;
+  }
+
+  private async fromReadModel(hmac: string): Promise<TokenLookupResult | null> {
+    try {
+      const ref = await this.readModel.findByHash(hmac);
+      if (!ref) return null;
+      const token = (await this.readModel.findToken(ref.tokenId)) ?? null;
+      return token ? { secretGeneration: ref.secretGeneration, token } : null;
+    } catch (err) {
+      this.metrics.lookupErrors.inc({ layer: 'redis' });
+      this.warnReadModel(`read model lookup failed, asking the source: ${(err as Error).message}`);
+      return null;
+    }
+  }
+
+  private async fromSource(hmac: string): Promise<TokenLookupResult | null> {
+    const epoch = this.memory.currentNegativeEpoch();
+    let result: TokenLookupResult | null;
+    try {
+      result = await this.source.findByHash(hmac);
+    } catch (err) {
+      this.metrics.lookupErrors.inc({ layer: 'source' });
+      throw err;
+    }
+    this.metrics.lookups.inc({ layer: 'source' });
+    if (!result) {
+      this.memory.rememberMissing(hmac, epoch);
+      return null;
+    }
+    const answer = this.memory.remember(hmac, result);
+    // best effort: the next replica finds it in Redis; a failure only costs it a source call
+    this.readModel.saveLookup(hmac, answer).catch((err: unknown) => {
+      this.metrics.readModelWriteFailures.inc();
+      this.warnReadModel(`read model write failed: ${(err as Error).message}`);
+    });
+    return answer;
+  }
+
+  /** at most one warning every 5 s while Redis is down */
+  private warnReadModel(message: string): void {
+    const now = Date.now();
+    if (now - this.lastReadModelWarning < 5_000) return;
+    this.lastReadModelWarning = now;
+    this.logger.warn(message);
+  }
+}

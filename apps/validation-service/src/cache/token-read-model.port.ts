@@ -1,0 +1,33 @@
+import type { TokenLookupResult, TokenView } from '@latchkey/contracts';
+
+/** Which token (and which secret generation of it) an HMAC belongs to. Immutable once known. */
+export interface HashRef {
+  tokenId: string;
+  secretGeneration: number;
+}
+
+/** The shared read model (Redis in production), fed by token events and by source lookups. */
+export interface TokenReadModel {
+  findByHash(hmac: string): Promise<HashRef | null>;
+  findToken(tokenId: string): Promise<TokenView | null>;
+  /** stores the hash mapping and the token state (the state only if newer than the stored one) */
+  saveLookup(hmac: string, result: TokenLookupResult): Promise<void>;
+  /** stores the token state only if its version is above the stored one; true when written */
+  saveToken(view: TokenView): Promise<boolean>;
+  ping(): Promise<void>;
+}
+export const TOKEN_READ_MODEL = Symbol('TOKEN_READ_MODEL');
+
+/** The source of truth (token-service): null when no token has this HMAC; throws when it cannot answer. */
+export interface TokenSource {
+  findByHash(hmac: string): Promise<TokenLookupResult | null>;
+}
+export const TOKEN_SOURCE = Symbol('TOKEN_SOURCE');
+
+/** The source could not answer (down, timeout, unexpected status): validation fails closed with a 503. */
+export class SourceUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceUnavailableError';
+  }
+}

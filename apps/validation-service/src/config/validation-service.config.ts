@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { baseEnvSchema, loadConfig } from '@latchkey/service-kit';
+
+/** `id:secret,id:secret` -> Map(id -> secret) */
+const clientsSchema = z
+  .string()
+  .default('dev:dev-client-secret')
+  .transform((value, ctx) => {
+    const clients = new Map<string, string>();
+    for (const entry of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const colon = entry.indexOf(':');
+      const id = colon > 0 ? entry.slice(0, colon) : '';
+      const secret = colon > 0 ? entry.slice(colon + 1) : '';
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(id) || secret.length < 8) {
+        // never echo the entry: it holds a secret
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected id:secret,... (id [A-Za-z0-9._-], secret >= 8 characters)' });
+        return z.NEVER;
+      }
+      if (clients.has(id)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `client id "${id}" appears twice` });
+        return z.NEVER;
+      }
+      clients.set(id, secret);
+    }
+    if (clients.size === 0) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'at least one client is required' });
+      return z.NEVER;
+    }
+    return clients;
+  });
+
+export const validationServiceEnvSchema = baseEnvSchema.extend({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3002),
+  /** secret: HMAC key for token hashes; must equal token-service's */
+  LATCHKEY_PEPPER: z.string().min(16, 'LATCHKEY_PEPPER must be at least 16 characters').default('dev-pepper-change-me-in-production'),
+  LATCHKEY_TOKEN_PREFIX: z.string().regex(/^[a-z][a-z0-9]{0,14}_$/, 'LATCHKEY_TOKEN_PREFIX must look like "lk_"').default('lk_'),
+  /** secret: the registered callers of /v1/validate */
+  LATCHKEY_CLIENTS: clientsSchema,
+  TOKEN_SERVICE_URL: z.string().url().default('http://127.0.0.1:3001'),
+  /** unique per process: names this replica's broadcast consumer group */
+  LATCHKEY_REPLICA_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'LATCHKEY_REPLICA_ID must be 1-64 of [A-Za-z0-9._-]')
+    .default(() => randomBytes(6).toString('hex')),
+  /** how long a "no such token" answer from the source is remembered (0 disables) */
+  LATCHKEY_NEGATIVE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
+  LATCHKEY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+  /** backstop TTL of in-process cache entries (events keep them current meanwhile) */
+  LATCHKEY_CACHE_TTL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
+  /** timeout of one call to token-service's internal lookup */
+  LATCHKEY_SOURCE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
+});
+export type ValidationServiceConfig = z.infer<typeof validationServiceEnvSchema>;
+
+export const VALIDATION_CONFIG = Symbol('VALIDATION_CONFIG');
+
+export function loadValidationServiceConfig(env: NodeJS.ProcessEnv = process.env): ValidationServiceConfig {
+  return loadConfig(validationServiceEnvSchema, env);
+}

@@ -1,0 +1,3 @@
+export * from './cidr.util';
+export * from './credentials.util';
+export * from './validation.decider';

@@ -1,0 +1,33 @@
+import { Logger, Module } from '@nestjs/common';
+import { createKafka } from '@latchkey/messaging';
+import { MemoryTokenCache } from '../cache/memory-token.cache';
+import { TOKEN_READ_MODEL, TokenReadModel } from '../cache/token-read-model.port';
+import { VALIDATION_CONFIG, ValidationServiceConfig } from '../config/validation-service.config';
+import { ValidationMetrics } from '../metrics/validation.metrics';
+import { TokenEventApplier } from './token-event.applier';
+import { KAFKA_CLIENT, nestMessagingLogger, TokenSyncConsumer } from './token-sync.consumer';
+
+/** Keeps the caches current from the token topic. */
+@Module({
+  providers: [
+    {
+      provide: KAFKA_CLIENT,
+      inject: [VALIDATION_CONFIG],
+      useFactory: (config: ValidationServiceConfig) =>
+        createKafka({
+          brokers: config.KAFKA_BROKERS,
+          clientId: `latchkey-validation-${config.LATCHKEY_REPLICA_ID}`,
+          logger: nestMessagingLogger(new Logger('Kafka')),
+        }),
+    },
+    {
+      provide: TokenEventApplier,
+      inject: [MemoryTokenCache, TOKEN_READ_MODEL, ValidationMetrics],
+      useFactory: (memory: MemoryTokenCache, readModel: TokenReadModel, metrics: ValidationMetrics) =>
+        new TokenEventApplier(memory, readModel, metrics),
+    },
+    TokenSyncConsumer,
+  ],
+  exports: [TokenSyncConsumer],
+})
+export class SyncModule {}

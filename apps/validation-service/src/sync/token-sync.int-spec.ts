@@ -1,0 +1,107 @@
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import Redis from 'ioredis';
+import { Kafka, logLevel, Producer } from 'kafkajs';
+import { TokenEvent, Topics, topicName, TokenView } from '@latchkey/contracts';
+import { generateToken, hashToken } from '@latchkey/token-format';
+import { infraDefaults, waitFor } from '@latchkey/testing';
+import { createAppModule } from '../app.module';
+import { RedisTokenReadModel } from '../cache/redis/redis-token-read-model';
+import { TOKEN_READ_MODEL } from '../cache/token-read-model.port';
+import { loadValidationServiceConfig } from '../config/validation-service.config';
+import { ValidationService } from '../decision/validation.service';
+import { ValidationMetrics } from '../metrics/validation.metrics';
+import { TokenSyncConsumer } from './token-sync.consumer';
+
+const namespace = `it-vs-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+const config = loadValidationServiceConfig({
+  LOG_LEVEL: 'silent',
+  LATCHKEY_TOPIC_NAMESPACE: namespace,
+  REDIS_URL: infraDefaults.redisUrl,
+  KAFKA_BROKERS: infraDefaults.kafkaBrokers.join(','),
+  // never reached: the read model knows the hash, and the source must not be needed
+  TOKEN_SERVICE_URL: 'http://127.0.0.1:1',
+});
+const topic = topicName(Topics.token, namespace);
+
+function tokenEvent(type: 'TokenIssued' | 'TokenRevoked', state: TokenView): TokenEvent {
+  return {
+    eventId: randomUUID(),
+    type,
+    aggregateType: 'token',
+    aggregateId: state.id,
+    version: state.version,
+    occurredAt: new Date().toISOString(),
+    actor: { userId: 'alice', via: 'oidc' },
+    data: type === 'TokenRevoked' ? { reason: 'test' } : { name: state.name, ownerId: state.ownerId, scopes: state.scopes, allowedCidrs: [], expiresAt: null, hint: state.hint },
+    state,
+  } as TokenEvent;
+}
+
+describe('token sync (Redis read model + Kafka consumer)', () => {
+  let app: INestApplicationContext;
+  let producer: Producer;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    app = await NestFactory.createApplicationContext(createAppModule(config), { logger: false });
+    await app.get(TokenSyncConsumer).whenCaughtUp(30_000);
+    producer = new Kafka({ clientId: 'vs-int-spec', brokers: infraDefaults.kafkaBrokers, logLevel: logLevel.NOTHING }).producer();
+    await producer.connect();
+    redis = new Redis(infraDefaults.redisUrl);
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    await app?.close();
+    if (redis) {
+      const keys = await redis.keys(`lk:vs:{${namespace}}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
+
+  it('applies TokenIssued then TokenRevoked, and the token is refused right after', async () => {
+    const readModel = app.get<RedisTokenReadModel>(TOKEN_READ_MODEL);
+    const validation = app.get(ValidationService);
+    const secret = generateToken(randomBytes, config.LATCHKEY_TOKEN_PREFIX);
+    const issued: TokenView = {
+      id: randomUUID(),
+      ownerId: 'alice',
+      createdBy: 'alice',
+      name: 'int-spec',
+      hint: 'lk_…' + secret.slice(-4),
+      scopes: ['read'],
+      allowedCidrs: [],
+      status: 'active',
+      createdAt: new Date().toISOString(),
+      expiresAt: null,
+      revokedAt: null,
+      revokedReason: null,
+      secretGeneration: 1,
+      previousSecretValidUntil: null,
+      version: 1,
+    };
+    // token-service's lookup would have recorded this mapping; the events carry no hash
+    await redis.set(readModel.hashKey(hashToken(config.LATCHKEY_PEPPER, secret)), `${issued.id} 1`);
+    const ask = () => validation.validate({ token: secret, method: 'GET', path: '/x', ip: '10.0.0.1' });
+
+    await producer.send({ topic, messages: [{ key: issued.id, value: JSON.stringify(tokenEvent('TokenIssued', issued)) }] });
+    await waitFor(async () => (await readModel.findToken(issued.id))?.version === 1, { what: 'TokenIssued in Redis' });
+    expect(await ask()).toMatchObject({ valid: true, code: 'VALID', tokenId: issued.id, userId: 'alice' });
+
+    const revoked: TokenView = { ...issued, status: 'revoked', revokedAt: new Date().toISOString(), revokedReason: 'test', version: 2 };
+    await producer.send({ topic, messages: [{ key: issued.id, value: JSON.stringify(tokenEvent('TokenRevoked', revoked)) }] });
+    await waitFor(async () => (await ask()).code === 'REVOKED', { what: 'REVOKED answer' });
+    await waitFor(async () => (await readModel.findToken(issued.id))?.status === 'revoked', { what: 'TokenRevoked in Redis' });
+
+    // a late, older event cannot bring it back
+    await producer.send({ topic, messages: [{ key: issued.id, value: JSON.stringify(tokenEvent('TokenIssued', issued)) }] });
+    const metrics = app.get(ValidationMetrics);
+    await waitFor(async () => (await metrics.eventsApplied.get()).values[0]?.value === 3, { what: 'the late event applied' });
+    expect((await readModel.findToken(issued.id))?.status).toBe('revoked');
+    expect(await redis.hget(readModel.tokenKey(issued.id), 'v')).toBe('2');
+  });
+});
