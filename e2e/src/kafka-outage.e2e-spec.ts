@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import { EventEnvelope, IssueTokenResponse, Topics, topicName } from '@latchkey/contracts';
-import { infraDefaults, kafkaBroker, uniqueName, waitFor } from '@latchkey/testing';
+import { KafkaBroker, uniqueName, waitFor } from '@latchkey/testing';
 import { api, startSystem, System } from './system';
 
 /**
@@ -10,14 +10,17 @@ import { api, startSystem, System } from './system';
  */
 describe('token events survive a Kafka outage', () => {
   let system: System;
+  // a private broker: stopping the shared one would disturb anything else using it
+  const kafkaBroker = KafkaBroker.private();
 
   beforeAll(async () => {
-    system = await startSystem({ audit: true });
+    await kafkaBroker.start();
+    system = await startSystem({ audit: true, kafkaBrokers: kafkaBroker.brokers });
   }, 180_000);
 
   afterAll(async () => {
-    await kafkaBroker.start(); // never leave the shared broker down
     await system?.stop();
+    await kafkaBroker.destroy();
   }, 120_000);
 
   it('delivers every event written while the broker was down, once per consumer, in order', async () => {
@@ -44,7 +47,7 @@ describe('token events survive a Kafka outage', () => {
     await kafkaBroker.start();
 
     // consumer 1: a fresh consumer group reading the topic as a SIEM or a new replica would
-    const kafka = new Kafka({ brokers: infraDefaults.kafkaBrokers, clientId: 'e2e-outage', logLevel: logLevel.NOTHING });
+    const kafka = new Kafka({ brokers: kafkaBroker.brokers, clientId: 'e2e-outage', logLevel: logLevel.NOTHING });
     const consumer = kafka.consumer({ groupId: uniqueName('e2e-outage'), sessionTimeout: 6000 });
     const received: EventEnvelope[] = [];
     await consumer.connect();

@@ -20,7 +20,9 @@ export const VALIDATE_CLIENT = { id: 'e2e', secret: 'e2e-client-secret-0123' };
 
 let nextPort = 4100 + (process.pid % 50) * 20;
 
-export async function startSystem(options: { validators?: number; audit?: boolean; policy?: boolean } = {}): Promise<System> {
+export async function startSystem(
+  options: { validators?: number; audit?: boolean; policy?: boolean; kafkaBrokers?: string[]; redisUrl?: string } = {},
+): Promise<System> {
   const db = await createDatabase('lk_e2e');
   const namespace = uniqueName('e2e');
   const dir = mkdtempSync(path.join(tmpdir(), 'latchkey-e2e-'));
@@ -28,8 +30,8 @@ export async function startSystem(options: { validators?: number; audit?: boolea
   const ports = { token: nextPort++, audit: nextPort++, policy: nextPort++ };
   const env: Record<string, string> = {
     DATABASE_URL: db.url,
-    REDIS_URL: infraDefaults.redisUrl,
-    KAFKA_BROKERS: infraDefaults.kafkaBrokers.join(','),
+    REDIS_URL: options.redisUrl ?? infraDefaults.redisUrl,
+    KAFKA_BROKERS: (options.kafkaBrokers ?? infraDefaults.kafkaBrokers).join(','),
     LATCHKEY_TOPIC_NAMESPACE: namespace,
     LATCHKEY_PEPPER: `pepper-${namespace}`,
     LATCHKEY_INTERNAL_SECRET: `internal-${namespace}`,

@@ -2,13 +2,15 @@
 # Fetches Apache Kafka's jars from Maven Central (cached under .infra/, offline after the first run)
 # and runs a single-node KRaft broker on 127.0.0.1:${KAFKA_PORT:-9092}.
 # Usage: kafka.sh fetch | start | stop | status | restart
+# A second, private broker (for tests that stop and start one) runs with KAFKA_PORT, KAFKA_CONTROLLER_PORT and
+# KAFKA_STATE_DIR set; the jars are shared.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/tools/infra/kafka"
-STATE="${LATCHKEY_INFRA_DIR:-$ROOT/.infra}/kafka"
 PORT="${KAFKA_PORT:-9092}"
-CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
-LIB="$STATE/lib"
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}"
+STATE="${KAFKA_STATE_DIR:-$ROOT/.infra/kafka}"
+LIB="$ROOT/.infra/kafka-lib"
 PIDFILE="$STATE/kafka.pid"
 LOG="$STATE/kafka.log"
 CLUSTER_ID="bGF0Y2hrZXktbG9jYWwx"  # fixed: one local cluster per checkout

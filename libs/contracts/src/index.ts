@@ -8,3 +8,4 @@ export * from './internal';
 export * from './dto/issue-token.dto';
 export * from './dto/validate.dto';
 export * from './domain-error';
+export * from './replicas';
