@@ -6,6 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false NX_SKIP_NX_CACHE="${CI:+true}"
 mkdir -p tmp
 bash tools/infra/infra.sh up
+bash tools/infra/system-packages.sh
 npx nx run-many -t lint build typecheck --parallel=2 --outputStyle=static
 status=0
 npx jest -c jest.config.js --json --outputFile=tmp/unit-results.json || status=$?
