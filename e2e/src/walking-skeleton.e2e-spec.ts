@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { hashToken } from '@latchkey/token-format';
 import { IssueTokenResponse, TokenView } from '@latchkey/contracts';
 import { generateToken } from '@latchkey/token-format';
@@ -135,6 +135,13 @@ describe('walking skeleton: issue, validate on every replica, revoke everywhere'
     expect((await system.token.fetch('/v1/tokens', { method: 'POST' })).status).toBe(401);
     const after = await api<{ items: TokenView[] }>(system.token, 'GET', '/v1/tokens', admin);
     expect(after.body.items.length).toBe(before.body.items.length);
+  });
+
+  it('wrote the bootstrap admin token to a 0600 file, and logged where but not what', () => {
+    expect(statSync(system.env.LATCHKEY_BOOTSTRAP_TOKEN_FILE).mode & 0o777).toBe(0o600);
+    const log = readFileSync(system.token.logFile, 'utf8');
+    expect(log).toContain(`written to ${system.env.LATCHKEY_BOOTSTRAP_TOKEN_FILE}`);
+    expect(log).not.toContain(system.bootstrapToken());
   });
 
   it('never writes a token secret or its HMAC to any log', async () => {

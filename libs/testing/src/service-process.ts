@@ -74,6 +74,23 @@ export class ServiceProcess {
     this.log?.end();
   }
 
+  /** the exit code once the process ends by itself, or a timeout error */
+  async waitForExit(timeoutMs = 30_000): Promise<number | null> {
+    if (!this.exited) throw new Error('not started');
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        this.exited,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`${this.options.app} still running after ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      this.log?.end();
+    }
+  }
+
   signal(sig: NodeJS.Signals): void {
     this.child?.kill(sig);
   }
