@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { SYSTEM_ACTOR } from '@latchkey/contracts';
+import { EMPTY_POLICY, SYSTEM_ACTOR } from '@latchkey/contracts';
 import { PgEventStore } from '@latchkey/event-store';
 import { ProblemDetailsFilter, strictValidationPipe } from '@latchkey/service-kit';
 import { createAppModule } from '../app.module';
@@ -40,7 +40,7 @@ describe('GET /v1/policy against PostgreSQL', () => {
     const empty = await fetch(`${baseUrl}/v1/policy`);
     expect(empty.status).toBe(200);
     expect(empty.headers.get('etag')).toBe('"0"');
-    expect(await empty.json()).toEqual({ version: 0, rules: {} });
+    expect(await empty.json()).toEqual(EMPTY_POLICY);
 
     const store = new PgEventStore(app.get<DataSource>(getDataSourceToken()), { schema, topicFor: () => 'unused' });
     await store.append(POLICY_STREAM_ID, POLICY_AGGREGATE, 0, [

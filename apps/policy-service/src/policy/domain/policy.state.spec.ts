@@ -31,6 +31,6 @@ describe(currentPolicy.name, () => {
   });
 
   it('ignores a PolicyChanged without a rules object', () => {
-    expect(currentPolicy([event(1, 'PolicyChanged', { rules: [1] })])).toEqual({ version: 1, rules: {} });
+    expect(currentPolicy([event(1, 'PolicyChanged', { rules: [1] })])).toEqual({ version: 1, rules: EMPTY_POLICY.rules });
   });
 });

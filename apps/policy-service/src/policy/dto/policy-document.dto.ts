@@ -1,10 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PolicyDocument } from '@latchkey/contracts';
+import { PolicyDocument, PolicyRules } from '@latchkey/contracts';
 
 export class PolicyDocumentDto implements PolicyDocument {
   @ApiProperty({ description: 'increments with every change; 0 = nothing stored yet (defaults apply)', example: 0 })
   version!: number;
 
   @ApiProperty({ description: 'the policy rules (DESIGN.md §6); empty means defaults', type: 'object', additionalProperties: true })
-  rules!: Record<string, unknown>;
+  rules!: PolicyRules;
 }
