@@ -9,8 +9,5 @@ export * from './dto/issue-token.dto';
 export * from './dto/validate.dto';
 export * from './domain-error';
 export * from './replicas';
-export * from './heartbeat';
-export * from './usage';
-export * from './decision-event';
 export * from './policy-events';
 export * from './directory-events';
