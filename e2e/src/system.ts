@@ -13,6 +13,8 @@ export interface System {
   audit?: ServiceProcess;
   policy?: ServiceProcess;
   bootstrapToken(): string;
+  /** another process of the same service on the same database and topics (not started) */
+  another(app: 'token-service' | 'validation-service', env?: Record<string, string>): ServiceProcess;
   stop(): Promise<void>;
 }
 
@@ -21,7 +23,16 @@ export const VALIDATE_CLIENT = { id: 'e2e', secret: 'e2e-client-secret-0123' };
 let nextPort = 4100 + (process.pid % 50) * 20;
 
 export async function startSystem(
-  options: { validators?: number; audit?: boolean; policy?: boolean; kafkaBrokers?: string[]; redisUrl?: string } = {},
+  options: {
+    validators?: number;
+    audit?: boolean;
+    policy?: boolean;
+    kafkaBrokers?: string[];
+    redisUrl?: string;
+    /** extra environment for token-service (e.g. a short expiry interval) */
+    tokenEnv?: Record<string, string>;
+    validatorEnv?: Record<string, string>;
+  } = {},
 ): Promise<System> {
   const db = await createDatabase('lk_e2e');
   const namespace = uniqueName('e2e');
@@ -43,9 +54,15 @@ export async function startSystem(
     namespace,
     databaseUrl: db.url,
     env,
-    token: new ServiceProcess({ app: 'token-service', port: ports.token, env, label: `${namespace}-token` }),
+    token: new ServiceProcess({ app: 'token-service', port: ports.token, env: { ...env, ...options.tokenEnv }, label: `${namespace}-token` }),
     validators: [],
     bootstrapToken: () => readFileSync(tokenFile, 'utf8').trim(),
+    another: (app, extra = {}) => {
+      const base = app === 'token-service' ? { ...env, ...options.tokenEnv } : { ...env, TOKEN_SERVICE_URL: system.token.baseUrl, ...options.validatorEnv };
+      const svc = new ServiceProcess({ app, port: nextPort++, env: { ...base, ...extra }, label: `${namespace}-${app}-${nextPort}` });
+      started.push(svc);
+      return svc;
+    },
     stop: async () => {
       await Promise.all(started.map((s) => s.stop()));
       await db.drop();
@@ -53,7 +70,7 @@ export async function startSystem(
   };
   try {
     started.push(await system.token.start());
-    const validatorEnv = { ...env, TOKEN_SERVICE_URL: system.token.baseUrl };
+    const validatorEnv = { ...env, TOKEN_SERVICE_URL: system.token.baseUrl, ...options.validatorEnv };
     for (let i = 0; i < (options.validators ?? 0); i++) {
       system.validators.push(new ServiceProcess({ app: 'validation-service', port: nextPort++, env: validatorEnv, label: `${namespace}-validation-${i + 1}` }));
     }

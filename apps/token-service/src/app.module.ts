@@ -4,7 +4,9 @@ import { PassportModule } from '@nestjs/passport';
 import { dataSourceOptions, HealthModule, loggerModule, MetricsModule, openServiceDataSource } from '@latchkey/service-kit';
 import { TOKEN_SCHEMA, TOKEN_SERVICE_CONFIG, TokenServiceConfig } from './config/token-service.config';
 import { TokenSchema1764300000000 } from './database/migrations/1764300000000-token-schema';
+import { TokenLifecycle1764500000000 } from './database/migrations/1764500000000-token-lifecycle';
 import { OutboxModule } from './outbox/outbox.module';
+import { HeartbeatModule } from './heartbeat/heartbeat.module';
 import { TokensModule } from './tokens/tokens.module';
 
 export function createAppModule(config: TokenServiceConfig): Type<unknown> {
@@ -17,7 +19,7 @@ export function createAppModule(config: TokenServiceConfig): Type<unknown> {
       ConfigModule,
       loggerModule('token-service', config.LOG_LEVEL),
       TypeOrmModule.forRootAsync({
-        useFactory: () => dataSourceOptions({ url: config.DATABASE_URL, schema: TOKEN_SCHEMA, migrations: [TokenSchema1764300000000] }),
+        useFactory: () => dataSourceOptions({ url: config.DATABASE_URL, schema: TOKEN_SCHEMA, migrations: [TokenSchema1764300000000, TokenLifecycle1764500000000] }),
         dataSourceFactory: async (options) => openServiceDataSource(options!),
       }),
       PassportModule,
@@ -25,6 +27,7 @@ export function createAppModule(config: TokenServiceConfig): Type<unknown> {
       MetricsModule,
       TokensModule,
       OutboxModule,
+      HeartbeatModule,
     ],
   })
   class TokenServiceModule {}

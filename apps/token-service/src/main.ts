@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     title: 'Latchkey token-service',
     port: config.PORT,
     module: () => createAppModule(config),
-    dependencies: { postgres: config.DATABASE_URL, kafka: config.KAFKA_BROKERS },
+    dependencies: { postgres: config.DATABASE_URL, kafka: config.KAFKA_BROKERS }, // Redis only serves revocation acks: degrade, not refuse
     statusByCode: TOKEN_ERROR_STATUS,
   });
 }

@@ -29,6 +29,18 @@ export interface TokenView {
   secretGeneration: number;
   previousSecretValidUntil: string | null;
   version: number;
+  /** when the ExpiryWarning was issued (absent until then) */
+  expiryWarnedAt?: string | null;
+}
+
+/** What the management API shows: the token plus its usage (a projection of latchkey.usage.v1, not event state). */
+export interface TokenDetails extends TokenView {
+  lastUsedAt: string | null;
+  lastUsedIp: string | null;
+  lastUsedUserAgent: string | null;
+  useCount: number;
+  /** active / expired / revoked as of now (an active token past its expiry shows expired before TokenExpired lands) */
+  effectiveStatus: TokenStatus;
 }
 
 export const TokenEventTypes = {
@@ -37,6 +49,8 @@ export const TokenEventTypes = {
   rotated: 'TokenRotated',
   revoked: 'TokenRevoked',
   expired: 'TokenExpired',
+  /** a configurable number of days before expiry, for notifications (a contract addition to DESIGN.md §4) */
+  expiryWarning: 'TokenExpiryWarning',
 } as const;
 export type TokenEventType = (typeof TokenEventTypes)[keyof typeof TokenEventTypes];
 
@@ -50,8 +64,13 @@ export interface TokenIssuedData {
 }
 export interface TokenRenamedData { name: string; previousName: string }
 export interface TokenRotatedData { secretGeneration: number; hint: string; previousSecretValidUntil: string | null }
-export interface TokenRevokedData { reason: string }
+export interface TokenRevokedData {
+  reason: string;
+  /** machine-readable cause: user, admin, bulk, leaked, reuse-detected, owner-deactivated, rfc7009 */
+  cause?: string;
+}
 export type TokenExpiredData = Record<string, never>;
+export interface TokenExpiryWarningData { expiresAt: string; daysBefore: number }
 
 export interface TokenEventDataByType {
   TokenIssued: TokenIssuedData;
@@ -59,6 +78,7 @@ export interface TokenEventDataByType {
   TokenRotated: TokenRotatedData;
   TokenRevoked: TokenRevokedData;
   TokenExpired: TokenExpiredData;
+  TokenExpiryWarning: TokenExpiryWarningData;
 }
 
 /** A token event: the envelope plus the token's full resulting state. */

@@ -9,6 +9,12 @@ export const tokenServiceEnvSchema = baseEnvSchema.extend({
   LATCHKEY_BOOTSTRAP_ADMINS: z.string().default('admin'),
   LATCHKEY_BOOTSTRAP_TOKEN_FILE: z.string().default('.latchkey/bootstrap-admin.token'),
   LATCHKEY_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  /** how long a revoke waits for every live validation replica to confirm */
+  LATCHKEY_REVOKE_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(2000),
+  LATCHKEY_EXPIRY_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  LATCHKEY_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  /** leaked-token reports accepted per client IP per minute */
+  LATCHKEY_LEAKED_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
 });
 export type TokenServiceConfig = z.infer<typeof tokenServiceEnvSchema>;
 

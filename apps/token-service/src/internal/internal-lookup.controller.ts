@@ -1,31 +1,57 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { IsOptional, IsString, Length } from 'class-validator';
 import { DomainError, INTERNAL_SECRET_HEADER, TokenLookupRequest, TokenLookupResult } from '@latchkey/contracts';
 import { constantTimeEqual } from '@latchkey/token-format';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
 import { TokenRepository } from '../tokens/token.repository';
 import { TokenError, TokenErrorCodes } from '../tokens/domain/token.errors';
+import { TokensService } from '../tokens/tokens.service';
 
-/** The validators' source of truth: HMAC -> token state. Service-to-service only. */
+class RevokeByHashRequest extends TokenLookupRequest {
+  @IsOptional() @IsString() @Length(1, 200) reason?: string;
+}
+
+/**
+ * Service-to-service endpoints for the validators: the source of truth (HMAC -> token state), reuse reports and
+ * RFC 7009 revocations. HMACs travel in bodies, never URLs, which end up in access logs.
+ */
 @ApiExcludeController()
 @Controller('internal/v1/tokens')
 export class InternalLookupController {
   constructor(
     private readonly tokens: TokenRepository,
+    private readonly service: TokensService,
     @Inject(TOKEN_SERVICE_CONFIG) private readonly config: TokenServiceConfig,
   ) {}
 
-  /** POST with the HMAC in the body: URLs end up in access logs, and an HMAC must not. */
   @Post('lookup')
   @HttpCode(200)
   async lookup(@Body() body: TokenLookupRequest, @Headers(INTERNAL_SECRET_HEADER) secret?: string): Promise<TokenLookupResult> {
-    const hash = body.secretHash;
+    this.authenticate(secret);
+    const found = await this.tokens.findBySecretHash(body.secretHash);
+    if (!found) throw new TokenError(TokenErrorCodes.notFound, 'no token has this hash');
+    return found;
+  }
+
+  /** a validator saw a secret that is not the current one: revoke the token if its grace is over */
+  @Post('reuse')
+  @HttpCode(200)
+  reuse(@Body() body: TokenLookupRequest, @Headers(INTERNAL_SECRET_HEADER) secret?: string): Promise<{ revoked: boolean }> {
+    this.authenticate(secret);
+    return this.service.reportSecretUse(body.secretHash);
+  }
+
+  @Post('revoke-by-hash')
+  @HttpCode(200)
+  revokeByHash(@Body() body: RevokeByHashRequest, @Headers(INTERNAL_SECRET_HEADER) secret?: string): Promise<{ revoked: boolean }> {
+    this.authenticate(secret);
+    return this.service.revokeBySecretHash(body.secretHash, body.reason ?? 'revoked through RFC 7009');
+  }
+
+  private authenticate(secret: string | undefined): void {
     if (!secret || !constantTimeEqual(secret, this.config.LATCHKEY_INTERNAL_SECRET)) {
       throw new DomainError('UNAUTHENTICATED', 'internal endpoint');
     }
-    if (!/^[0-9a-f]{64}$/.test(hash)) throw new DomainError('INVALID_INPUT', 'secretHash must be 64 hex characters');
-    const found = await this.tokens.findBySecretHash(hash);
-    if (!found) throw new TokenError(TokenErrorCodes.notFound, 'no token has this hash');
-    return found;
   }
 }

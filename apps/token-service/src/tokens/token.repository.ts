@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Actor, TOKEN_AGGREGATE, TokenLookupResult, TokenView } from '@latchkey/contracts';
+import { Actor, EventEnvelope, TOKEN_AGGREGATE, TokenDetails, TokenLookupResult, TokenManagerQuery, TokenSortKey, TokenView } from '@latchkey/contracts';
 import { PgEventStore, SqlTransaction } from '@latchkey/event-store';
 import { DecidedEvent } from './domain/token.decider';
+import { TokenError, TokenErrorCodes } from './domain/token.errors';
 
 export const TOKEN_EVENT_STORE = Symbol('TOKEN_EVENT_STORE');
 
@@ -13,6 +14,47 @@ export interface RecordedChange {
   states: TokenView[];
   actor: Actor;
   occurredAt: Date;
+}
+
+export interface TokenUsageUpdate {
+  batchId: string;
+  tokenId: string;
+  count: number;
+  lastUsedAt: Date;
+  lastIp: string | null;
+  userAgent: string | null;
+}
+
+interface DetailsRow {
+  view: TokenView;
+  last_used_at: Date | null;
+  last_used_ip: string | null;
+  last_used_ua: string | null;
+  use_count: string;
+  effective_status: TokenView['status'];
+  sort_value: string;
+}
+
+const DETAILS_COLUMNS = `view, last_used_at, last_used_ip, last_used_ua, use_count::text,
+  CASE WHEN status = 'active' AND expires_at <= now() THEN 'expired' ELSE status END AS effective_status`;
+
+/** Sort keys of the token manager: expression, SQL type, and each is backed by an index with id. */
+const SORTS: Record<TokenSortKey, { expr: string; type: string }> = {
+  created: { expr: 'created_at', type: 'timestamptz' },
+  expires: { expr: `coalesce(expires_at, 'infinity'::timestamptz)`, type: 'timestamptz' },
+  lastUsed: { expr: `coalesce(last_used_at, '-infinity'::timestamptz)`, type: 'timestamptz' },
+  name: { expr: 'lower(name)', type: 'text' },
+  owner: { expr: 'owner_id', type: 'text' },
+};
+
+export interface ManagerPage {
+  items: TokenDetails[];
+  nextCursor: string | null;
+}
+
+function isUniqueViolation(err: unknown, constraint: string): boolean {
+  const e = err as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  return (e.code ?? e.driverError?.code) === '23505' && (e.constraint ?? e.driverError?.constraint) === constraint;
 }
 
 /**
@@ -31,6 +73,11 @@ export class TokenRepository {
     return rows[0]?.view ?? null;
   }
 
+  async findDetails(id: string): Promise<TokenDetails | null> {
+    const rows = await this.db.query<DetailsRow[]>(`SELECT ${DETAILS_COLUMNS} FROM token.tokens WHERE id = $1`, [id]);
+    return rows[0] ? toDetails(rows[0]) : null;
+  }
+
   async findBySecretHash(hash: string): Promise<TokenLookupResult | null> {
     const rows = await this.db.query<Array<{ view: TokenView; generation: number }>>(
       `SELECT t.view, s.generation FROM token.token_secrets s JOIN token.tokens t ON t.id = s.token_id WHERE s.secret_hash = $1`,
@@ -39,12 +86,35 @@ export class TokenRepository {
     return rows[0] ? { token: rows[0].view, secretGeneration: rows[0].generation } : null;
   }
 
-  async listByOwner(ownerId: string, limit: number): Promise<TokenView[]> {
-    const rows = await this.db.query<Array<{ view: TokenView }>>(
-      'SELECT view FROM token.tokens WHERE owner_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2',
+  /** Which of these hashes belong to a token, and which: for leaked-token reports. */
+  async findBySecretHashes(hashes: string[]): Promise<Array<TokenLookupResult>> {
+    if (hashes.length === 0) return [];
+    const rows = await this.db.query<Array<{ view: TokenView; generation: number }>>(
+      `SELECT t.view, s.generation FROM token.token_secrets s JOIN token.tokens t ON t.id = s.token_id WHERE s.secret_hash = ANY($1)`,
+      [hashes],
+    );
+    return rows.map((r) => ({ token: r.view, secretGeneration: r.generation }));
+  }
+
+  async listByOwner(ownerId: string, limit: number): Promise<TokenDetails[]> {
+    const rows = await this.db.query<DetailsRow[]>(
+      `SELECT ${DETAILS_COLUMNS} FROM token.tokens WHERE owner_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
       [ownerId, limit],
     );
-    return rows.map((r) => r.view);
+    return rows.map(toDetails);
+  }
+
+  async idsByOwner(ownerId: string, onlyActive: boolean): Promise<string[]> {
+    const rows = await this.db.query<Array<{ id: string }>>(
+      `SELECT id FROM token.tokens WHERE owner_id = $1 ${onlyActive ? `AND status = 'active'` : ''} ORDER BY created_at`,
+      [ownerId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async countActiveByOwner(ownerId: string): Promise<number> {
+    const rows = await this.db.query<Array<{ n: string }>>(`SELECT count(*)::text AS n FROM token.tokens WHERE owner_id = $1 AND status = 'active'`, [ownerId]);
+    return Number(rows[0].n);
   }
 
   async count(): Promise<number> {
@@ -52,33 +122,135 @@ export class TokenRepository {
     return Number(rows[0].n);
   }
 
+  /** The token manager: filters, one sort key, keyset pagination on (sort value, id). */
+  async listForManager(q: TokenManagerQuery): Promise<ManagerPage> {
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const where: string[] = [];
+    if (q.owner) where.push(`owner_id = ${p(q.owner)}`);
+    if (q.group) where.push(`owner_id IN (SELECT user_id FROM token.group_members WHERE group_name = ${p(q.group)})`);
+    if (q.name) where.push(`name ILIKE ${p(`%${q.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+    if (q.scope) where.push(`${p(q.scope)} = ANY(scopes)`);
+    if (q.status === 'active') where.push(`status = 'active' AND (expires_at IS NULL OR expires_at > now())`);
+    if (q.status === 'expired') where.push(`(status = 'expired' OR (status = 'active' AND expires_at <= now()))`);
+    if (q.status === 'revoked') where.push(`status = 'revoked'`);
+    if (q.createdFrom) where.push(`created_at >= ${p(q.createdFrom)}`);
+    if (q.createdTo) where.push(`created_at < ${p(q.createdTo)}`);
+    if (q.expiresFrom) where.push(`expires_at >= ${p(q.expiresFrom)}`);
+    if (q.expiresTo) where.push(`expires_at < ${p(q.expiresTo)}`);
+    if (q.lastUsedFrom) where.push(`last_used_at >= ${p(q.lastUsedFrom)}`);
+    if (q.lastUsedTo) where.push(`last_used_at < ${p(q.lastUsedTo)}`);
+    if (q.neverUsed !== undefined) where.push(q.neverUsed ? 'last_used_at IS NULL' : 'last_used_at IS NOT NULL');
+    if (q.onBehalf !== undefined) where.push(q.onBehalf ? 'created_by <> owner_id' : 'created_by = owner_id');
+
+    const sort = SORTS[q.sort ?? 'created'];
+    const desc = (q.order ?? 'desc') === 'desc';
+    if (q.cursor) {
+      const cursor = decodeCursor(q.cursor);
+      where.push(`(${sort.expr}, id) ${desc ? '<' : '>'} (${p(cursor.v)}::${sort.type}, ${p(cursor.id)}::uuid)`);
+    }
+    const limit = q.limit ?? 50;
+    const dir = desc ? 'DESC' : 'ASC';
+    const rows = await this.db.query<DetailsRow[]>(
+      `SELECT ${DETAILS_COLUMNS}, (${sort.expr})::text AS sort_value FROM token.tokens
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY ${sort.expr} ${dir}, id ${dir} LIMIT ${p(limit + 1)}`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toDetails),
+      nextCursor: rows.length > limit && last ? encodeCursor({ v: last.sort_value, id: last.view.id }) : null,
+    };
+  }
+
+  /** Active tokens whose expiry (or warning time) has come: candidates for the scheduler. */
+  async dueForExpiry(now: Date, warnDays: number, limit: number): Promise<TokenView[]> {
+    const rows = await this.db.query<Array<{ view: TokenView }>>(
+      `SELECT view FROM token.tokens
+       WHERE status = 'active' AND expires_at IS NOT NULL
+         AND (expires_at <= $1 OR (expires_at <= $1::timestamptz + make_interval(days => $2) AND NOT (view ? 'expiryWarnedAt' AND view->>'expiryWarnedAt' IS NOT NULL)))
+       ORDER BY expires_at LIMIT $3`,
+      [now.toISOString(), warnDays, limit],
+    );
+    return rows.map((r) => r.view);
+  }
+
   /** A new token: its first events, its projection row and the hash of its first secret, atomically. */
-  async create(change: RecordedChange, secretHash: string): Promise<void> {
+  async create(change: RecordedChange, secretHash: string): Promise<EventEnvelope[]> {
     const final = change.states[change.states.length - 1];
-    await this.append(final.id, 0, change, async (tx) => {
+    return this.append(final.id, 0, change, async (tx) => {
       await this.upsertProjection(tx, final);
       await tx.query('INSERT INTO token.token_secrets (secret_hash, token_id, generation) VALUES ($1, $2, $3)', [secretHash, final.id, final.secretGeneration]);
     });
   }
 
   /** Further events on an existing token, checked against the version the decision was made on. */
-  async update(expectedVersion: number, change: RecordedChange): Promise<void> {
+  async update(expectedVersion: number, change: RecordedChange, newSecretHash?: string): Promise<EventEnvelope[]> {
     const final = change.states[change.states.length - 1];
-    await this.append(final.id, expectedVersion, change, (tx) => this.upsertProjection(tx, final));
+    return this.append(final.id, expectedVersion, change, async (tx) => {
+      await this.upsertProjection(tx, final);
+      if (newSecretHash) {
+        await tx.query('INSERT INTO token.token_secrets (secret_hash, token_id, generation) VALUES ($1, $2, $3)', [newSecretHash, final.id, final.secretGeneration]);
+      }
+    });
+  }
+
+  /** Applies one usage batch once (batches are delivered at least once). */
+  async applyUsage(u: TokenUsageUpdate): Promise<boolean> {
+    return this.events.withTransaction(async (tx) => {
+      const fresh = await tx.query('INSERT INTO token.usage_batches (batch_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING batch_id', [u.batchId]);
+      if (fresh.length === 0) return false;
+      await tx.query(
+        `UPDATE token.tokens SET use_count = use_count + $2,
+           last_used_at = greatest(coalesce(last_used_at, '-infinity'::timestamptz), $3),
+           last_used_ip = CASE WHEN last_used_at IS NULL OR $3 >= last_used_at THEN coalesce($4, last_used_ip) ELSE last_used_ip END,
+           last_used_ua = CASE WHEN last_used_at IS NULL OR $3 >= last_used_at THEN coalesce($5, last_used_ua) ELSE last_used_ua END
+         WHERE id = $1`,
+        [u.tokenId, u.count, u.lastUsedAt.toISOString(), u.lastIp, u.userAgent],
+      );
+      return true;
+    });
+  }
+
+  async replaceGroupMembership(groupName: string, userId: string, member: boolean): Promise<void> {
+    await this.db.query(
+      member
+        ? 'INSERT INTO token.group_members (group_name, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING'
+        : 'DELETE FROM token.group_members WHERE group_name = $1 AND user_id = $2',
+      [groupName, userId],
+    );
+  }
+
+  async groupsOf(userId: string): Promise<string[]> {
+    const rows = await this.db.query<Array<{ group_name: string }>>('SELECT group_name FROM token.group_members WHERE user_id = $1', [userId]);
+    return rows.map((r) => r.group_name);
+  }
+
+  async pruneUsageBatches(olderThan: Date): Promise<void> {
+    await this.db.query('DELETE FROM token.usage_batches WHERE applied_at < $1', [olderThan.toISOString()]);
   }
 
   async ping(): Promise<void> {
     await this.db.query('SELECT 1');
   }
 
-  private async append(id: string, expectedVersion: number, change: RecordedChange, inTx: (tx: SqlTransaction) => Promise<void>) {
-    await this.events.append(
-      id,
-      TOKEN_AGGREGATE,
-      expectedVersion,
-      change.events.map((e, i) => ({ type: e.type, data: e.data, actor: change.actor, occurredAt: change.occurredAt, extra: { state: change.states[i] } })),
-      inTx,
-    );
+  private async append(id: string, expectedVersion: number, change: RecordedChange, inTx: (tx: SqlTransaction) => Promise<void>): Promise<EventEnvelope[]> {
+    try {
+      return await this.events.append(
+        id,
+        TOKEN_AGGREGATE,
+        expectedVersion,
+        change.events.map((e, i) => ({ type: e.type, data: e.data, actor: change.actor, occurredAt: change.occurredAt, extra: { state: change.states[i] } })),
+        inTx,
+      );
+    } catch (err) {
+      if (isUniqueViolation(err, 'tokens_active_name_uq')) {
+        throw new TokenError(TokenErrorCodes.nameTaken, 'the owner already has an active token with this name');
+      }
+      throw err;
+    }
   }
 
   private async upsertProjection(tx: SqlTransaction, v: TokenView): Promise<void> {
@@ -90,4 +262,29 @@ export class TokenRepository {
       [v.id, v.ownerId, v.createdBy, v.name, v.status, v.scopes, v.createdAt, v.expiresAt, v.version, JSON.stringify(v)],
     );
   }
+}
+
+function toDetails(r: DetailsRow): TokenDetails {
+  return {
+    ...r.view,
+    lastUsedAt: r.last_used_at ? new Date(r.last_used_at).toISOString() : null,
+    lastUsedIp: r.last_used_ip,
+    lastUsedUserAgent: r.last_used_ua,
+    useCount: Number(r.use_count),
+    effectiveStatus: r.effective_status,
+  };
+}
+
+function encodeCursor(c: { v: string; id: string }): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(s: string): { v: string; id: string } {
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as { v?: unknown; id?: unknown };
+    if (typeof c.v === 'string' && typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id)) return { v: c.v, id: c.id };
+  } catch {
+    // fall through
+  }
+  throw new TokenError(TokenErrorCodes.invalidCursor, 'cursor is not one this API returned');
 }

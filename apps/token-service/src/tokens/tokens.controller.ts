@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { IssueTokenRequest, IssueTokenResponse, TokenView, TokenViewDto } from '@latchkey/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseBoolPipe, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { IssueTokenRequest, IssueTokenResponse, RenameTokenRequest, RotateTokenRequest, TokenDetails, TokenView, TokenViewDto } from '@latchkey/contracts';
 import { CurrentPrincipal, ManagementAuthGuard } from '../auth/auth.guard';
 import { Principal } from '../auth/principal';
-import { TokensService } from './tokens.service';
+import { RevokeResult, TokensService } from './tokens.service';
 
+/** A person's own tokens (administrators may address any token by id). */
 @ApiTags('tokens')
 @ApiBearerAuth()
 @UseGuards(ManagementAuthGuard)
@@ -20,20 +21,37 @@ export class TokensController {
 
   @Get()
   @ApiOkResponse({ type: [TokenViewDto] })
-  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: TokenView[] }> {
+  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: TokenDetails[] }> {
     return { items: await this.tokens.listOwn(principal) };
   }
 
   @Get(':id')
   @ApiOkResponse({ type: TokenViewDto })
-  get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<TokenView> {
+  get(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<TokenDetails> {
     return this.tokens.get(principal, id);
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: TokenViewDto })
+  async rename(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: RenameTokenRequest): Promise<{ token: TokenView }> {
+    return { token: await this.tokens.rename(principal, id, body.name) };
+  }
+
+  @Post(':id/rotate')
+  @HttpCode(200)
+  @ApiOkResponse({ type: IssueTokenResponse, description: 'the new secret; the old one works for graceSeconds' })
+  rotate(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: RotateTokenRequest): Promise<IssueTokenResponse> {
+    return this.tokens.rotate(principal, id, body.graceSeconds ?? 0);
   }
 
   @Delete(':id')
   @HttpCode(200)
-  @ApiOkResponse({ type: TokenViewDto })
-  async revoke(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<{ token: TokenView }> {
-    return { token: await this.tokens.revoke(principal, id) };
+  @ApiQuery({ name: 'wait', required: false, type: Boolean, description: 'wait for every live validation replica (default true)' })
+  revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('wait', new ParseBoolPipe({ optional: true })) wait?: boolean,
+  ): Promise<RevokeResult> {
+    return this.tokens.revoke(principal, id, { wait: wait ?? true });
   }
 }

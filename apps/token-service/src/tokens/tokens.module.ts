@@ -12,9 +12,16 @@ import { CLOCK, systemClock } from './clock';
 import { TOKEN_EVENT_STORE, TokenRepository } from './token.repository';
 import { TokensController } from './tokens.controller';
 import { TokensService } from './tokens.service';
+import { AdminTokensController } from './admin/admin-tokens.controller';
+import { LeakedTokensController } from './leaked/leaked-tokens.controller';
+import { REVOCATION_ACKNOWLEDGEMENTS } from '../revocation/revocation-acknowledgements.port';
+import { RedisRevocationAcknowledgements } from '../revocation/redis-revocation-acknowledgements';
+import { ExpiryScheduler } from '../expiry/expiry.scheduler';
+import { UsageConsumer } from '../usage/usage.consumer';
 
 @Module({
-  controllers: [TokensController, InternalLookupController],
+  // LeakedTokensController first: its public POST /v1/tokens/leaked must not fall under the authenticated routes
+  controllers: [LeakedTokensController, TokensController, AdminTokensController, InternalLookupController],
   providers: [
     { provide: CLOCK, useValue: systemClock },
     {
@@ -25,6 +32,9 @@ import { TokensService } from './tokens.service';
     },
     TokenRepository,
     TokensService,
+    { provide: REVOCATION_ACKNOWLEDGEMENTS, useClass: RedisRevocationAcknowledgements },
+    ExpiryScheduler,
+    UsageConsumer,
     LatchkeyTokenStrategy,
     BootstrapAdminService,
     {
@@ -36,6 +46,6 @@ import { TokensService } from './tokens.service';
       },
     },
   ],
-  exports: [TokenRepository],
+  exports: [TokenRepository, TokensService],
 })
 export class TokensModule {}

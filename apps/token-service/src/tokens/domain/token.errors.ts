@@ -9,6 +9,12 @@ export const TokenErrorCodes = {
   forbiddenScope: 'FORBIDDEN_SCOPE',
   forbiddenOwner: 'FORBIDDEN_OWNER',
   readOnlyCredential: 'READ_ONLY_CREDENTIAL',
+  nameTaken: 'TOKEN_NAME_TAKEN',
+  invalidCursor: 'INVALID_CURSOR',
+  invalidRequest: 'INVALID_TOKEN_REQUEST',
+  notPermitted: 'NOT_PERMITTED_BY_POLICY',
+  rateLimited: 'RATE_LIMITED',
+  adminOnly: 'ADMIN_ONLY',
 } as const;
 export type TokenErrorCode = (typeof TokenErrorCodes)[keyof typeof TokenErrorCodes];
 
@@ -24,4 +30,10 @@ export const TOKEN_ERROR_STATUS: Readonly<Record<TokenErrorCode, number>> = {
   FORBIDDEN_SCOPE: 403,
   FORBIDDEN_OWNER: 403,
   READ_ONLY_CREDENTIAL: 403,
+  TOKEN_NAME_TAKEN: 409,
+  INVALID_CURSOR: 400,
+  INVALID_TOKEN_REQUEST: 400,
+  NOT_PERMITTED_BY_POLICY: 403,
+  RATE_LIMITED: 429,
+  ADMIN_ONLY: 403,
 };
