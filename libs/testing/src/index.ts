@@ -1,3 +1,4 @@
 export * from './wait-for';
 export * from './infra';
 export * from './service-process';
+export * from './oidc-login';
