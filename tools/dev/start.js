@@ -12,21 +12,24 @@ const run = (cmd, args) => {
 };
 
 run('bash', ['tools/infra/infra.sh', 'up']);
-run('npx', ['nx', 'run-many', '-t', 'build', '--projects=token-service,validation-service,policy-service,audit-service', '--parallel=2', '--outputStyle=static']);
+run('npx', ['nx', 'run-many', '-t', 'build', '--projects=token-service,validation-service,policy-service,audit-service,dev-idp', '--parallel=2', '--outputStyle=static']);
 
 const services = [
   { app: 'token-service', port: 3001 },
   { app: 'validation-service', port: 3002 },
   { app: 'policy-service', port: 3003 },
   { app: 'audit-service', port: 3004 },
+  // the OIDC issuer of the local default: demo users, see apps/dev-idp
+  { app: 'dev-idp', port: 3005 },
 ];
+const OIDC_ISSUER = 'http://127.0.0.1:3005';
 const logDir = path.join(root, 'tmp', 'logs');
 fs.mkdirSync(logDir, { recursive: true });
 const children = services.map(({ app, port }) => {
   const log = fs.openSync(path.join(logDir, `${app}.log`), 'a');
   const child = spawn(process.execPath, ['tools/run-service.js', app], {
     cwd: root,
-    env: { TOKEN_SERVICE_URL: 'http://127.0.0.1:3001', ...process.env, PORT: String(port) },
+    env: { TOKEN_SERVICE_URL: 'http://127.0.0.1:3001', LATCHKEY_OIDC_ISSUER: OIDC_ISSUER, ...process.env, PORT: String(port) },
     stdio: ['ignore', log, log],
   });
   child.on('exit', (code) => {
@@ -58,7 +61,12 @@ process.on('SIGTERM', stop);
     }
   }
   console.log('\nLatchkey is up:');
-  for (const { app, port } of children) console.log(`  ${app.padEnd(20)} http://127.0.0.1:${port}   (docs: http://127.0.0.1:${port}/docs)`);
+  for (const { app, port } of children) {
+    if (app !== 'dev-idp') console.log(`  ${app.padEnd(20)} http://127.0.0.1:${port}   (docs: http://127.0.0.1:${port}/docs)`);
+  }
+  console.log(`  ${'dev-idp (OIDC)'.padEnd(20)} ${OIDC_ISSUER}   (discovery: ${OIDC_ISSUER}/.well-known/openid-configuration)`);
+  console.log('                       users admin (latchkey-admins), alice, bob, carol, svc-ci; password = user name');
+  console.log('                       clients latchkey-cli (public, PKCE), latchkey-admin-ui, latchkey-service (client_credentials)');
   console.log(`\n  bootstrap admin token: ${path.join(root, '.latchkey', 'bootstrap-admin.token')} (written on first start)`);
   console.log('  validation clients:    dev:dev-client-secret (LATCHKEY_CLIENTS)');
   console.log('  logs:                  tmp/logs/<service>.log\n  Ctrl-C stops the services.');
