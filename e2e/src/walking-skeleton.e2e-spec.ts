@@ -62,15 +62,16 @@ describe('walking skeleton: issue, validate on every replica, revoke everywhere'
     await api(system.token, 'DELETE', `/v1/tokens/${body.token.id}`, admin);
     const entries = await waitFor(
       async () => {
-        const res = await system.audit!.fetch(`/v1/audit?aggregateId=${body.token.id}`);
+        // the audit API is admin-only (dev default secret until libs/auth) and lists newest first
+        const res = await system.audit!.fetch(`/v1/audit?aggregateId=${body.token.id}`, { headers: { authorization: 'Bearer dev-audit-admin-secret-change-me' } });
         const json = (await res.json()) as { items: Array<{ type: string; version: number }> };
         return json.items.length >= 2 ? json.items : null;
       },
       { timeoutMs: 15_000, what: 'audit entries' },
     );
     expect(entries.map((e) => [e.type, e.version])).toEqual([
-      ['TokenIssued', 1],
       ['TokenRevoked', 2],
+      ['TokenIssued', 1],
     ]);
   });
 

@@ -8,6 +8,11 @@ import { DatabaseReadiness } from './database/database-readiness';
 import { AuditEntriesModule } from './entries/audit-entries.module';
 import { IngestModule } from './ingest/ingest.module';
 import { QueryModule } from './query/query.module';
+import { AdminAuthModule } from './auth/admin-auth.module';
+import { ChainModule } from './chain/chain.module';
+import { AuditKafkaModule } from './kafka/audit-kafka.module';
+import { RetentionModule } from './retention/retention.module';
+import { SiemModule } from './siem/siem.module';
 
 /** The audit-service root module, built from validated configuration. */
 export function createAppModule(config: AuditServiceConfig): Type<unknown> {
@@ -23,9 +28,14 @@ export function createAppModule(config: AuditServiceConfig): Type<unknown> {
         // Nest always passes the options the factory above returned
         dataSourceFactory: (options) => openServiceDataSource(options!),
       }),
+      AuditKafkaModule,
+      AdminAuthModule,
       AuditEntriesModule,
       IngestModule,
       QueryModule,
+      ChainModule,
+      SiemModule,
+      RetentionModule,
     ],
     providers: [DatabaseReadiness],
   })

@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AppendSignal } from './append-signal';
 import { AuditEntryRepository } from './audit-entry.repository';
 
 @Module({
-  providers: [AuditEntryRepository],
-  exports: [AuditEntryRepository],
+  providers: [AuditEntryRepository, AppendSignal],
+  exports: [AuditEntryRepository, AppendSignal],
 })
 export class AuditEntriesModule {}

@@ -5,6 +5,11 @@ import { AUDIT_SERVICE_CONFIG, AuditServiceConfig, auditConsumerGroup } from '..
 import { AuditIngestService } from './audit-ingest.service';
 import { EVENT_SOURCE, EventSource, EventSubscription } from './event-source.port';
 
+/** The event topics the audit log records (DESIGN.md §4), in this deployment's namespace. */
+export function auditedTopics(namespace: string): string[] {
+  return [Topics.token, Topics.directory, Topics.policy, Topics.decision, Topics.usage].map((t) => topicName(t, namespace));
+}
+
 /** Subscribes the ingest to the event topics for the life of the app; ready once caught up. */
 @Injectable()
 export class AuditIngestConsumer implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
@@ -19,7 +24,7 @@ export class AuditIngestConsumer implements OnModuleInit, OnApplicationBootstrap
     private readonly readiness: ReadinessRegistry,
     @Inject(AUDIT_SERVICE_CONFIG) config: AuditServiceConfig,
   ) {
-    this.topics = [topicName(Topics.token, config.LATCHKEY_TOPIC_NAMESPACE)];
+    this.topics = auditedTopics(config.LATCHKEY_TOPIC_NAMESPACE);
     this.groupId = auditConsumerGroup(config.LATCHKEY_TOPIC_NAMESPACE);
   }
 
@@ -42,8 +47,8 @@ export class AuditIngestConsumer implements OnModuleInit, OnApplicationBootstrap
     const subscription = this.source.subscribe({
       groupId: this.groupId,
       topics: this.topics,
-      handler: async (m) => {
-        await this.ingest.handle(m);
+      handler: async (messages) => {
+        await this.ingest.handle(messages);
       },
     });
     this.subscription = subscription;

@@ -1,92 +1,88 @@
 import { Logger } from '@nestjs/common';
 import { Registry } from 'prom-client';
 import { IncomingMessage } from '@latchkey/messaging';
-import { AuditEntryRepository } from '../entries/audit-entry.repository';
-import { InsertOutcome, NewAuditEntry, UnstorableEntryError } from '../entries/audit-entry';
+import { AppendSignal } from '../entries/append-signal';
+import { AppendResult, AuditEntryRepository, UnstorableEntryError } from '../entries/audit-entry.repository';
+import { AuditEntry, AuditRecord } from '../entries/domain/audit-record';
 import { createAuditIngestMetrics } from './audit-ingest.metrics';
 import { AuditIngestService } from './audit-ingest.service';
+import { DeadLetter } from './dead-letter.port';
 
-/** In-memory stand-in for the repository: unique by event id, like the table. */
-class FakeEntries {
-  readonly rows = new Map<string, NewAuditEntry>();
-  failWith: Error | null = null;
-  async insert(e: NewAuditEntry): Promise<InsertOutcome> {
-    if (this.failWith) throw this.failWith;
-    if (this.rows.has(e.eventId)) return 'duplicate';
-    this.rows.set(e.eventId, e);
-    return 'inserted';
-  }
-}
-
-const event = {
-  eventId: '0190f5c2-7b1e-7c3a-9d4e-1a2b3c4d5e6f',
-  type: 'TokenRevoked',
-  aggregateType: 'token',
-  aggregateId: '0190f5c2-7b1e-7c3a-9d4e-aaaaaaaaaaaa',
-  version: 3,
-  occurredAt: '2025-01-02T03:04:05.678Z',
-  actor: { userId: 'admin', via: 'latchkey-token', tokenId: '0190f5c2-7b1e-7c3a-9d4e-bbbbbbbbbbbb' },
-  data: { reason: 'leaked' },
-};
-
+const TOPIC = 'ns.latchkey.token.v1';
 let offset = 0;
-const message = (value: string): IncomingMessage => ({
-  topic: 'latchkey.token.v1',
-  partition: 0,
-  offset: String(offset++),
-  key: event.aggregateId,
-  value,
-  headers: {},
-});
+const msg = (value: string, headers: Record<string, string> = {}): IncomingMessage => ({ topic: TOPIC, partition: 0, offset: String(offset++), key: 'k', value, headers });
+const event = (id: string, over: Record<string, unknown> = {}) =>
+  JSON.stringify({ eventId: id, type: 'TokenIssued', aggregateType: 'token', aggregateId: 't1', version: 1, occurredAt: new Date().toISOString(), actor: { userId: 'alice', via: 'oidc' }, data: {}, ...over });
 
-async function counterValue(registry: Registry, name: string, labels: Record<string, string>): Promise<number> {
-  const metric = await registry.getSingleMetric(name)?.get();
-  const match = metric?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l));
-  return match?.value ?? 0;
+/** An in-memory stand-in for the repository: dedupes by event id like the real one. */
+function setup(opts: { unstorable?: (r: AuditRecord) => boolean; down?: boolean } = {}) {
+  const stored: AuditRecord[] = [];
+  const entries = {
+    append: async (records: AuditRecord[]): Promise<AppendResult> => {
+      if (opts.down) throw new Error('connection refused');
+      if (records.some((r) => opts.unstorable?.(r))) throw new UnstorableEntryError('22P02', 'bad');
+      const fresh = records.filter((r, i) => !stored.some((s) => s.eventId === r.eventId) && records.findIndex((x) => x.eventId === r.eventId) === i);
+      stored.push(...fresh);
+      return { inserted: fresh.map((r) => ({ ...r, seq: stored.indexOf(r) + 1 }) as unknown as AuditEntry), duplicates: records.length - fresh.length, head: { seq: stored.length, hash: 'h' } };
+    },
+  };
+  const letters: DeadLetter[] = [];
+  const registry = new Registry();
+  const signal = new AppendSignal();
+  let signalled = 0;
+  signal.on(() => signalled++);
+  const service = new AuditIngestService(entries as unknown as AuditEntryRepository, signal, { send: async (l) => void letters.push(...l) }, createAuditIngestMetrics(registry));
+  const metric = async (name: string, label: Record<string, string>) =>
+    (await registry.getSingleMetric(name)?.get())?.values.find((v) => Object.entries(label).every(([k, l]) => v.labels[k] === l))?.value ?? 0;
+  return { service, stored, letters, metric, signalled: () => signalled };
 }
 
-// the skipped-message warnings are expected here
 beforeAll(() => Logger.overrideLogger(false));
 
 describe(AuditIngestService.name, () => {
-  let registry: Registry;
-  let entries: FakeEntries;
-  let service: AuditIngestService;
-
-  beforeEach(() => {
-    registry = new Registry();
-    entries = new FakeEntries();
-    service = new AuditIngestService(entries as unknown as AuditEntryRepository, createAuditIngestMetrics(registry));
+  it('stores an event delivered twice once', async () => {
+    const { service, stored, metric } = setup();
+    const id = '0190f5c2-7b1e-7c3a-9d4e-000000000001';
+    await service.handle([msg(event(id)), msg(event(id))]);
+    await service.handle([msg(event(id))]);
+    expect(stored).toHaveLength(1);
+    expect(await metric('latchkey_audit_events_total', { outcome: 'inserted' })).toBe(1);
+    expect(await metric('latchkey_audit_events_total', { outcome: 'duplicate' })).toBe(2);
   });
 
-  it('records a valid event once, however often it is delivered', async () => {
-    expect(await service.handle(message(JSON.stringify(event)))).toBe('inserted');
-    expect(await service.handle(message(JSON.stringify(event)))).toBe('duplicate');
-    expect(entries.rows.size).toBe(1);
-    expect(await counterValue(registry, 'latchkey_audit_events_total', { outcome: 'inserted' })).toBe(1);
-    expect(await counterValue(registry, 'latchkey_audit_events_total', { outcome: 'duplicate' })).toBe(1);
+  it('dead-letters garbage with its reason, counts it, and still stores the rest of the batch', async () => {
+    const { service, stored, letters, metric } = setup();
+    const summary = await service.handle([msg('not json'), msg(event('0190f5c2-7b1e-7c3a-9d4e-000000000002')), msg('{"a":1}')]);
+    expect(summary).toEqual({ inserted: 1, duplicates: 0, rejected: 2, ignored: 0 });
+    expect(stored).toHaveLength(1);
+    expect(letters.map((l) => l.reason)).toEqual(['not_json', 'not_envelope']);
+    expect(await metric('latchkey_audit_rejected_total', { reason: 'not_json' })).toBe(1);
   });
 
-  it('counts and skips garbage instead of failing the consumer', async () => {
-    await expect(service.handle(message('not json'))).resolves.toEqual({ rejected: 'not_json' });
-    await expect(service.handle(message('{"a":1}'))).resolves.toEqual({ rejected: 'not_envelope' });
-    await expect(service.handle(message('{"b":2}'))).resolves.toEqual({ rejected: 'not_envelope' });
-    expect(entries.rows.size).toBe(0);
-    expect(await counterValue(registry, 'latchkey_audit_rejected_total', { reason: 'not_json' })).toBe(1);
-    expect(await counterValue(registry, 'latchkey_audit_rejected_total', { reason: 'not_envelope' })).toBe(2);
+  it('neither stores nor rejects heartbeats', async () => {
+    const { service, stored, letters } = setup();
+    const summary = await service.handle([msg('{}', { 'latchkey-event-type': 'Heartbeat' })]);
+    expect(summary.ignored).toBe(1);
+    expect(stored).toHaveLength(0);
+    expect(letters).toHaveLength(0);
   });
 
-  it('skips an event the database refuses as data', async () => {
-    entries.failWith = new UnstorableEntryError('22P05', 'unsupported Unicode escape sequence');
-    await expect(service.handle(message(JSON.stringify(event)))).resolves.toEqual({ rejected: 'unstorable' });
-    expect(await counterValue(registry, 'latchkey_audit_rejected_total', { reason: 'unstorable' })).toBe(1);
+  it('isolates a row the database refuses and dead-letters only that one', async () => {
+    const bad = '0190f5c2-7b1e-7c3a-9d4e-00000000000b';
+    const { service, stored, letters } = setup({ unstorable: (r) => r.eventId === bad });
+    await service.handle([msg(event('0190f5c2-7b1e-7c3a-9d4e-000000000003')), msg(event(bad)), msg(event('0190f5c2-7b1e-7c3a-9d4e-000000000004'))]);
+    expect(stored).toHaveLength(2);
+    expect(letters).toMatchObject([{ reason: 'unstorable' }]);
   });
 
-  it('fails on an outage, so the message is delivered again', async () => {
-    entries.failWith = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    await expect(service.handle(message(JSON.stringify(event)))).rejects.toThrow('ECONNREFUSED');
-    entries.failWith = null;
-    await expect(service.handle(message(JSON.stringify(event)))).resolves.toBe('inserted');
-    expect(await counterValue(registry, 'latchkey_audit_rejected_total', {})).toBe(0);
+  it('rejects the batch on an outage so it is delivered again', async () => {
+    const { service } = setup({ down: true });
+    await expect(service.handle([msg(event('0190f5c2-7b1e-7c3a-9d4e-000000000005'))])).rejects.toThrow('connection refused');
+  });
+
+  it('wakes the SIEM feed after an append', async () => {
+    const { service, signalled } = setup();
+    await service.handle([msg(event('0190f5c2-7b1e-7c3a-9d4e-000000000006'))]);
+    expect(signalled()).toBe(1);
   });
 });

@@ -1,15 +1,23 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { IncomingMessage } from '@latchkey/messaging';
-import { AuditEntryRepository } from '../entries/audit-entry.repository';
-import { InsertOutcome, UnstorableEntryError } from '../entries/audit-entry';
-import { decodeAuditMessage, RejectionReason, RejectionReasons } from './domain/audit-message.decoder';
+import { AppendSignal } from '../entries/append-signal';
+import { AuditEntryRepository, UnstorableEntryError } from '../entries/audit-entry.repository';
+import { AuditRecord } from '../entries/domain/audit-record';
+import { decodeAuditMessage, RejectionReasons } from './domain/audit-message.decoder';
 import { AUDIT_INGEST_METRICS, AuditIngestMetrics } from './audit-ingest.metrics';
+import { DEAD_LETTER_SINK, DeadLetter, DeadLetterSink } from './dead-letter.port';
 
-export type IngestResult = InsertOutcome | { rejected: RejectionReason };
+export interface IngestSummary {
+  inserted: number;
+  duplicates: number;
+  rejected: number;
+  ignored: number;
+}
 
 /**
- * Records one message. Garbage is counted and skipped (it would fail the same way forever); an outage
- * (database down) rejects, so the subscriber delivers the message again.
+ * Records a batch of messages of one partition: valid events are appended to the chain in one transaction, garbage
+ * goes to the dead-letter topic (it would fail the same way forever), heartbeats are skipped. An outage (database
+ * or DLQ down) rejects, so the whole batch is delivered again; the append deduplicates by event id.
  */
 @Injectable()
 export class AuditIngestService {
@@ -17,28 +25,66 @@ export class AuditIngestService {
 
   constructor(
     private readonly entries: AuditEntryRepository,
+    private readonly appended: AppendSignal,
+    @Inject(DEAD_LETTER_SINK) private readonly deadLetters: DeadLetterSink,
     @Inject(AUDIT_INGEST_METRICS) private readonly metrics: AuditIngestMetrics,
   ) {}
 
-  async handle(m: IncomingMessage): Promise<IngestResult> {
-    const where = `${m.topic}[${m.partition}]@${m.offset}`;
-    const decoded = decodeAuditMessage(m.topic, m.value);
-    if (!decoded.ok) return this.reject(decoded.reason, `${where}: ${decoded.detail}`);
-    try {
-      const outcome = await this.entries.insert(decoded.entry);
-      this.metrics.recorded.inc({ outcome });
-      return outcome;
-    } catch (err) {
-      if (err instanceof UnstorableEntryError) {
-        return this.reject(RejectionReasons.unstorable, `${where}: event ${decoded.entry.eventId} (SQLSTATE ${err.sqlState})`);
-      }
-      throw err;
+  async handle(messages: IncomingMessage[]): Promise<IngestSummary> {
+    const letters: DeadLetter[] = [];
+    const records: Array<{ record: AuditRecord; message: IncomingMessage }> = [];
+    let ignored = 0;
+    for (const m of messages) {
+      const decoded = decodeAuditMessage(m.topic, m.value, m.headers);
+      if (decoded.kind === 'record') records.push({ record: decoded.record, message: m });
+      else if (decoded.kind === 'ignored') {
+        ignored++;
+        this.metrics.ignored.inc({ why: decoded.why });
+      } else letters.push({ message: m, reason: decoded.reason, detail: decoded.detail });
     }
+
+    let inserted = 0;
+    let duplicates = 0;
+    if (records.length > 0) {
+      try {
+        ({ inserted, duplicates } = await this.append(records.map((r) => r.record)));
+      } catch (err) {
+        if (!(err instanceof UnstorableEntryError)) throw err;
+        // one bad row fails the whole batch: find it by appending one at a time
+        for (const r of records) {
+          try {
+            const one = await this.append([r.record]);
+            inserted += one.inserted;
+            duplicates += one.duplicates;
+          } catch (e) {
+            if (!(e instanceof UnstorableEntryError)) throw e;
+            letters.push({ message: r.message, reason: RejectionReasons.unstorable, detail: `SQLSTATE ${e.sqlState}` });
+          }
+        }
+      }
+    }
+
+    if (letters.length > 0) {
+      await this.deadLetters.send(letters);
+      for (const l of letters) {
+        this.metrics.rejected.inc({ reason: l.reason });
+        this.logger.warn(`dead-lettered ${l.message.topic}[${l.message.partition}]@${l.message.offset} (${l.reason}): ${l.detail}`);
+      }
+    }
+    return { inserted, duplicates, rejected: letters.length, ignored };
   }
 
-  private reject(reason: RejectionReason, detail: string): IngestResult {
-    this.metrics.rejected.inc({ reason });
-    this.logger.warn(`skipped a message (${reason}): ${detail}`);
-    return { rejected: reason };
+  private async append(records: AuditRecord[]): Promise<{ inserted: number; duplicates: number }> {
+    const end = this.metrics.batchSeconds.startTimer();
+    const result = await this.entries.append(records);
+    end();
+    const now = Date.now();
+    for (const e of result.inserted) this.metrics.lagSeconds.observe(Math.max(0, now - Date.parse(e.occurredAt)) / 1000);
+    if (result.inserted.length > 0) {
+      this.metrics.recorded.inc({ outcome: 'inserted' }, result.inserted.length);
+      this.appended.emit();
+    }
+    if (result.duplicates > 0) this.metrics.recorded.inc({ outcome: 'duplicate' }, result.duplicates);
+    return { inserted: result.inserted.length, duplicates: result.duplicates };
   }
 }

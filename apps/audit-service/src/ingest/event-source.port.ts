@@ -1,13 +1,16 @@
-import { MessageHandler } from '@latchkey/messaging';
+import { IncomingMessage } from '@latchkey/messaging';
+
+/** Handles messages of one partition, in offset order; rejecting means "deliver the whole batch again". */
+export type BatchHandler = (messages: IncomingMessage[]) => Promise<void>;
 
 export interface SubscriptionOptions {
   /** work-sharing: every replica uses the same id */
   groupId: string;
   topics: string[];
-  handler: MessageHandler;
+  handler: BatchHandler;
 }
 
-/** A running subscription: messages go to the handler until stop(); a rejected handler means "deliver again". */
+/** A running subscription: messages go to the handler until stop(). */
 export interface EventSubscription {
   start(): Promise<void>;
   stop(): Promise<void>;

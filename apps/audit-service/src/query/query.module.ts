@@ -3,7 +3,7 @@ import { AuditEntriesModule } from '../entries/audit-entries.module';
 import { AuditQueryController } from './audit-query.controller';
 import { AuditQueryService } from './audit-query.service';
 
-/** Reading the audit log over HTTP. */
+/** Reading and exporting the audit log over HTTP (administrators only). */
 @Module({
   imports: [AuditEntriesModule],
   controllers: [AuditQueryController],

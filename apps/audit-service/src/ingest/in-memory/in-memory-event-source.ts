@@ -1,7 +1,7 @@
 import { InMemoryEventBus } from '@latchkey/messaging';
 import { EventSource, EventSubscription, SubscriptionOptions } from '../event-source.port';
 
-/** In-process driver of EventSource for unit tests: delivers what is published on the bus after start(). */
+/** In-process driver of EventSource for unit tests: delivers each message published on the bus after start(). */
 export class InMemoryEventSource implements EventSource {
   readonly subscriptions: SubscriptionOptions[] = [];
 
@@ -14,7 +14,7 @@ export class InMemoryEventSource implements EventSource {
     return {
       start: async () => {
         started = true;
-        for (const topic of options.topics) unsubscribers.push(this.bus.subscribe(topic, options.handler));
+        for (const topic of options.topics) unsubscribers.push(this.bus.subscribe(topic, (m) => options.handler([m])));
       },
       stop: async () => {
         started = false;

@@ -1,27 +1,37 @@
-import { ApiProperty } from '@nestjs/swagger';
-
-export class AuditActorDto {
-  @ApiProperty() userId!: string;
-  @ApiProperty({ enum: ['latchkey-token', 'oidc', 'bootstrap', 'scim', 'system'] }) via!: string;
-  @ApiProperty({ required: false }) tokenId?: string;
-  @ApiProperty({ required: false }) onBehalfOf?: string;
-}
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class AuditEntryDto {
-  @ApiProperty({ description: 'position in the audit log (ascending)' }) id!: number;
-  @ApiProperty({ format: 'uuid' }) eventId!: string;
+  @ApiProperty({ description: 'position in the hash chain (ascending, gap-free)' }) seq!: number;
+  @ApiProperty() eventId!: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+  @ApiProperty({ enum: ['token', 'directory', 'policy', 'decision', 'usage', 'other'] }) category!: string;
+  @ApiProperty({ description: 'what happened, e.g. TokenIssued, AccessDenied' }) action!: string;
+  @ApiProperty({ enum: ['success', 'failure'] }) outcome!: string;
+  @ApiPropertyOptional({ nullable: true, description: 'revocation reason, denial code' }) reason!: string | null;
+  @ApiProperty({ nullable: true, description: 'who acted' }) actorId!: string | null;
+  @ApiProperty({ nullable: true, enum: ['latchkey-token', 'oidc', 'bootstrap', 'scim', 'system'] }) actorVia!: string | null;
+  @ApiProperty({ nullable: true, description: 'the Latchkey token the actor used' }) actorTokenId!: string | null;
+  @ApiProperty({ nullable: true, description: 'on whose behalf' }) onBehalfOf!: string | null;
+  @ApiProperty({ nullable: true }) ownerId!: string | null;
+  @ApiProperty({ nullable: true }) tokenId!: string | null;
+  @ApiProperty({ nullable: true }) userId!: string | null;
+  @ApiProperty({ nullable: true }) groupId!: string | null;
+  @ApiProperty({ nullable: true }) ip!: string | null;
+  @ApiProperty({ nullable: true }) userAgent!: string | null;
   @ApiProperty() topic!: string;
   @ApiProperty() type!: string;
   @ApiProperty() aggregateType!: string;
   @ApiProperty() aggregateId!: string;
-  @ApiProperty() version!: number;
-  @ApiProperty({ type: AuditActorDto }) actor!: AuditActorDto;
-  @ApiProperty({ format: 'date-time' }) occurredAt!: string;
-  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
-  @ApiProperty({ description: 'the event envelope as received', type: 'object', additionalProperties: true })
-  payload!: Record<string, unknown>;
+  @ApiProperty({ nullable: true }) version!: number | null;
+  @ApiProperty({ description: 'SHA-256 link of this entry' }) hash!: string;
+  @ApiProperty() prevHash!: string;
+  @ApiProperty({ description: 'the message as received, secrets redacted', type: 'object', additionalProperties: true, nullable: true })
+  payload!: Record<string, unknown> | null;
 }
 
 export class AuditEntryListDto {
-  @ApiProperty({ type: [AuditEntryDto] }) items!: AuditEntryDto[];
+  @ApiProperty({ type: [AuditEntryDto], description: 'newest first' }) items!: AuditEntryDto[];
+  @ApiProperty({ nullable: true, description: 'pass as cursor for the next (older) page; null on the last page' })
+  nextCursor!: string | null;
 }
