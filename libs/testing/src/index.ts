@@ -1,4 +1,5 @@
 export * from './wait-for';
 export * from './infra';
 export * from './service-process';
+export * from './system';
 export * from './oidc-login';
