@@ -6,7 +6,9 @@ import { ValidationConfigModule } from './config/validation-config.module';
 import { ValidationServiceConfig } from './config/validation-service.config';
 import { DecisionModule } from './decision/decision.module';
 import { ValidationMetricsModule } from './metrics/metrics.module';
+import { StalenessModule } from './staleness/staleness.module';
 import { SyncModule } from './sync/sync.module';
+import { TelemetryModule } from './telemetry/telemetry.module';
 
 export function createAppModule(config: ValidationServiceConfig): Type<unknown> {
   @Module({
@@ -17,7 +19,9 @@ export function createAppModule(config: ValidationServiceConfig): Type<unknown> 
       HealthModule,
       ValidationMetricsModule,
       CacheModule,
+      StalenessModule,
       SyncModule,
+      TelemetryModule,
       DecisionModule,
       AdaptersModule,
     ],

@@ -56,7 +56,7 @@ import { TOKEN_READ_MODEL, TOKEN_SOURCE, TokenReadModel, TokenSource } from './t
         new TokenLookupService(memory, readModel, source, metrics),
     },
   ],
-  exports: [MemoryTokenCache, TOKEN_READ_MODEL, TokenLookupService],
+  exports: [MemoryTokenCache, TOKEN_READ_MODEL, TokenLookupService, REDIS_CLIENT],
 })
 export class CacheModule implements OnModuleInit {
   constructor(

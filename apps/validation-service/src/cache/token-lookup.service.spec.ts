@@ -121,4 +121,23 @@ describe(TokenLookupService.name, () => {
     source.rows.set('h1', { secretGeneration: 1, token: issued });
     expect((await lookups.lookup('h1'))?.token.status).toBe('revoked');
   });
+
+  it('lookupFresh asks the source even on a memory hit, and keeps the answer', async () => {
+    const { source, lookups, memory } = setup();
+    source.rows.set('h1', { secretGeneration: 1, token: aTokenView() });
+    await lookups.lookup('h1');
+    source.rows.set('h1', { secretGeneration: 1, token: aTokenView({ version: 2, status: 'revoked' }) });
+    expect((await lookups.lookup('h1'))?.token.status).toBe('active');
+    expect((await lookups.lookupFresh('h1'))?.token.status).toBe('revoked');
+    expect(source.calls).toBe(2);
+    expect(memory.find('h1')?.token.status).toBe('revoked');
+  });
+
+  it('lookupFresh fails closed when the source is down', async () => {
+    const { source, lookups } = setup();
+    source.rows.set('h1', { secretGeneration: 1, token: aTokenView() });
+    await lookups.lookup('h1');
+    source.down = true;
+    await expect(lookups.lookupFresh('h1')).rejects.toBeInstanceOf(SourceUnavailableError);
+  });
 });

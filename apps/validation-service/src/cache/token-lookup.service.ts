@@ -36,6 +36,22 @@ export class TokenLookupService {
       this.metrics.lookups.inc({ layer: 'redis' });
       return this.memory.remember(hmac, fromReadModel);
     }
+    return this.sourceOnce(hmac);
+  }
+
+  /**
+   * For a replica that cannot prove it is current: the caches' positive answers are not trusted, the source is
+   * asked (and the caches refreshed). A remembered 404 still answers, so a flood of random tokens never reaches it.
+   */
+  async lookupFresh(hmac: string): Promise<TokenLookupResult | null> {
+    if (this.memory.isKnownMissing(hmac)) {
+      this.metrics.lookups.inc({ layer: 'negative' });
+      return null;
+    }
+    return this.sourceOnce(hmac);
+  }
+
+  private sourceOnce(hmac: string): Promise<TokenLookupResult | null> {
     let pending = this.inFlight.get(hmac);
     if (!pending) {
       pending = this.fromSource(hmac).finally(() => this.inFlight.delete(hmac));

@@ -22,3 +22,20 @@ describe('loadValidationServiceConfig', () => {
     expect(() => loadValidationServiceConfig({ LATCHKEY_CLIENTS: 'nginx:short' })).not.toThrow(/short/);
   });
 });
+
+describe('loadValidationServiceConfig: staleness and proxies', () => {
+  it('defaults to a 5 s bound, verify mode and loopback proxies', () => {
+    const config = loadValidationServiceConfig({});
+    expect(config.LATCHKEY_MAX_STALENESS_MS).toBe(5000);
+    expect(config.LATCHKEY_STALE_MODE).toBe('verify');
+    expect(config.LATCHKEY_TRUSTED_PROXIES).toEqual(['127.0.0.1/32', '::1/128']);
+  });
+
+  it('accepts deny mode and an empty proxy list, and names a bad range', () => {
+    const config = loadValidationServiceConfig({ LATCHKEY_STALE_MODE: 'deny', LATCHKEY_TRUSTED_PROXIES: '' });
+    expect(config.LATCHKEY_STALE_MODE).toBe('deny');
+    expect(config.LATCHKEY_TRUSTED_PROXIES).toEqual([]);
+    expect(() => loadValidationServiceConfig({ LATCHKEY_TRUSTED_PROXIES: '10.0.0.0/33' })).toThrow(/LATCHKEY_TRUSTED_PROXIES/);
+    expect(() => loadValidationServiceConfig({ LATCHKEY_STALE_MODE: 'maybe' })).toThrow(/LATCHKEY_STALE_MODE/);
+  });
+});

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { baseEnvSchema, loadConfig } from '@latchkey/service-kit';
+import { parseCidr } from '../decision/domain/cidr.util';
 
 /** `id:secret,id:secret` -> Map(id -> secret) */
 const clientsSchema = z
@@ -30,6 +31,21 @@ const clientsSchema = z
     return clients;
   });
 
+/** `cidr,cidr` -> list of valid ranges (IPv4 or IPv6); empty trusts no proxy */
+const trustedProxiesSchema = z
+  .string()
+  .default('127.0.0.1/32,::1/128')
+  .transform((value, ctx) => {
+    const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const cidr of list) {
+      if (!parseCidr(cidr)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${cidr.slice(0, 64)}" is not an IPv4 or IPv6 address or CIDR range` });
+        return z.NEVER;
+      }
+    }
+    return list;
+  });
+
 export const validationServiceEnvSchema = baseEnvSchema.extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3002),
   /** secret: HMAC key for token hashes; must equal token-service's */
@@ -50,6 +66,16 @@ export const validationServiceEnvSchema = baseEnvSchema.extend({
   LATCHKEY_CACHE_TTL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   /** timeout of one call to token-service's internal lookup */
   LATCHKEY_SOURCE_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2000),
+  /** no heartbeat through Kafka for this long: the caches are no longer trusted (0 disables the check) */
+  LATCHKEY_MAX_STALENESS_MS: z.coerce.number().int().min(0).max(600_000).default(5000),
+  /** what a stale replica does: verify = ask the source of truth on every request; deny = refuse valid tokens (503) */
+  LATCHKEY_STALE_MODE: z.enum(['verify', 'deny']).default('verify'),
+  /** peers allowed to set the client IP (X-Forwarded-For / X-Real-IP / X-Envoy-External-Address) */
+  LATCHKEY_TRUSTED_PROXIES: trustedProxiesSchema,
+  /** how often per-token usage is flushed to latchkey.usage.v1 (at most one message per token per window) */
+  LATCHKEY_USAGE_FLUSH_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** denials published to latchkey.decision.v1 per token and per IP, per second; the rest is counted as dropped */
+  LATCHKEY_DENIAL_EVENTS_PER_SECOND: z.coerce.number().int().min(0).max(10_000).default(5),
 });
 export type ValidationServiceConfig = z.infer<typeof validationServiceEnvSchema>;
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Counter, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@latchkey/service-kit';
 import type { DecisionCode } from '@latchkey/contracts';
 
@@ -15,6 +15,12 @@ export class ValidationMetrics {
   readonly eventsApplied: Counter<string>;
   readonly eventsSkipped: Counter<'reason'>;
   readonly readModelWriteFailures: Counter<string>;
+  readonly stale: Gauge<string>;
+  readonly heartbeatLag: Gauge<string>;
+  readonly staleAnswers: Counter<'mode'>;
+  readonly telemetryPublished: Counter<'topic'>;
+  readonly telemetryDropped: Counter<'topic' | 'reason'>;
+  readonly ackPublishFailures: Counter<string>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
@@ -50,6 +56,39 @@ export class ValidationMetrics {
     this.readModelWriteFailures = new Counter({
       name: 'latchkey_validation_read_model_write_failures_total',
       help: 'Redis read-model writes that failed',
+      registers,
+    });
+    this.stale = new Gauge({
+      name: 'latchkey_validation_stale',
+      help: '1 while this replica cannot prove it is current (no heartbeat within LATCHKEY_MAX_STALENESS_MS)',
+      registers,
+    });
+    this.heartbeatLag = new Gauge({
+      name: 'latchkey_validation_heartbeat_lag_seconds',
+      help: 'Age of the oldest partition heartbeat (-1 before the first)',
+      registers,
+    });
+    this.staleAnswers = new Counter({
+      name: 'latchkey_validation_stale_answers_total',
+      help: 'Token validations answered while stale, by stale mode',
+      labelNames: ['mode'],
+      registers,
+    });
+    this.telemetryPublished = new Counter({
+      name: 'latchkey_validation_telemetry_published_total',
+      help: 'Usage and denial messages published to Kafka, by topic',
+      labelNames: ['topic'],
+      registers,
+    });
+    this.telemetryDropped = new Counter({
+      name: 'latchkey_validation_telemetry_dropped_total',
+      help: 'Usage and denial messages not published, by topic and reason (rate_limit, buffer_full, publish_failed)',
+      labelNames: ['topic', 'reason'],
+      registers,
+    });
+    this.ackPublishFailures = new Counter({
+      name: 'latchkey_validation_ack_publish_failures_total',
+      help: 'Applied-event notices (acknowledged revocation) that could not be published to Redis',
       registers,
     });
   }

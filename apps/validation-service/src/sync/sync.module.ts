@@ -4,10 +4,12 @@ import { MemoryTokenCache } from '../cache/memory-token.cache';
 import { TOKEN_READ_MODEL, TokenReadModel } from '../cache/token-read-model.port';
 import { VALIDATION_CONFIG, ValidationServiceConfig } from '../config/validation-service.config';
 import { ValidationMetrics } from '../metrics/validation.metrics';
+import { StalenessService } from '../staleness/staleness.service';
+import { ReplicaPresenceService } from './replica-presence.service';
 import { TokenEventApplier } from './token-event.applier';
 import { KAFKA_CLIENT, nestMessagingLogger, TokenSyncConsumer } from './token-sync.consumer';
 
-/** Keeps the caches current from the token topic. */
+/** Keeps the caches current from the token topic, tracks heartbeats, and acknowledges applied events. */
 @Module({
   providers: [
     {
@@ -20,14 +22,18 @@ import { KAFKA_CLIENT, nestMessagingLogger, TokenSyncConsumer } from './token-sy
           logger: nestMessagingLogger(new Logger('Kafka')),
         }),
     },
+    ReplicaPresenceService,
     {
       provide: TokenEventApplier,
-      inject: [MemoryTokenCache, TOKEN_READ_MODEL, ValidationMetrics],
-      useFactory: (memory: MemoryTokenCache, readModel: TokenReadModel, metrics: ValidationMetrics) =>
-        new TokenEventApplier(memory, readModel, metrics),
+      inject: [MemoryTokenCache, TOKEN_READ_MODEL, ValidationMetrics, StalenessService, ReplicaPresenceService],
+      useFactory: (memory: MemoryTokenCache, readModel: TokenReadModel, metrics: ValidationMetrics, staleness: StalenessService, presence: ReplicaPresenceService) =>
+        new TokenEventApplier(memory, readModel, metrics, {
+          onHeartbeat: (heartbeat, partition) => staleness.observe(heartbeat, partition),
+          onApplied: presence.applied,
+        }),
     },
     TokenSyncConsumer,
   ],
-  exports: [TokenSyncConsumer],
+  exports: [TokenSyncConsumer, KAFKA_CLIENT],
 })
 export class SyncModule {}

@@ -81,3 +81,32 @@ describe(TokenEventApplier.name, () => {
     },
   );
 });
+
+describe(`${TokenEventApplier.name} hooks`, () => {
+  const heartbeat = { type: 'Heartbeat', aggregateType: 'heartbeat', source: 'ts', sentAt: '2030-01-01T00:00:00.000Z', partition: 2, partitions: 3, seq: 7 };
+
+  it('passes heartbeats to the freshness hook and applies nothing', async () => {
+    const memory = new MemoryTokenCache({ maxEntries: 100, ttlMs: 60_000, negativeTtlMs: 2000 });
+    const readModel = new InMemoryTokenReadModel();
+    const metrics = new ValidationMetrics(new Registry());
+    const seen: Array<[number, number]> = [];
+    const applier = new TokenEventApplier(memory, readModel, metrics, { onHeartbeat: (h, p) => seen.push([h.seq, p]) });
+    await applier.handle({ ...message(heartbeat), partition: 2, headers: { 'latchkey-event-type': 'Heartbeat' } });
+    await applier.handle({ ...message('garbage'), headers: { 'latchkey-event-type': 'Heartbeat' } });
+    expect(seen).toEqual([[7, 2]]);
+    expect(readModel.calls).toBe(0);
+    expect((await metrics.eventsApplied.get()).values[0]?.value ?? 0).toBe(0);
+    expect((await metrics.eventsSkipped.get()).values.length).toBe(0);
+  });
+
+  it('calls onApplied after the memory update, once per event', async () => {
+    const memory = new MemoryTokenCache({ maxEntries: 100, ttlMs: 60_000, negativeTtlMs: 2000 });
+    const applied: string[] = [];
+    const applier = new TokenEventApplier(memory, new InMemoryTokenReadModel(), new ValidationMetrics(new Registry()), {
+      onApplied: (e) => applied.push(`${e.eventId}:${memory.getToken(e.aggregateId)?.status}`),
+    });
+    await applier.handle(message(anEvent('TokenIssued', 1)));
+    await applier.handle(message(anEvent('TokenRevoked', 2, 'revoked')));
+    expect(applied).toEqual(['e1:active', 'e2:revoked']);
+  });
+});

@@ -1,9 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { isEventEnvelope, isTokenEvent, TokenEvent, TokenEventTypes } from '@latchkey/contracts';
+import { Heartbeat, isEventEnvelope, isHeartbeat, isHeartbeatMessage, isTokenEvent, TokenEvent, TokenEventTypes } from '@latchkey/contracts';
 import type { IncomingMessage } from '@latchkey/messaging';
 import type { MemoryTokenCache } from '../cache/memory-token.cache';
 import type { TokenReadModel } from '../cache/token-read-model.port';
 import type { ValidationMetrics } from '../metrics/validation.metrics';
+
+export interface TokenEventApplierHooks {
+  /** a heartbeat was read from `partition` (heartbeats are not events: nothing else happens) */
+  onHeartbeat?: (heartbeat: Heartbeat, partition: number) => void;
+  /** a token event is now applied in memory (before the Redis write): acknowledged revocation */
+  onApplied?: (event: TokenEvent) => void;
+}
 
 /**
  * Applies one token-topic message: the in-process state first (so this replica answers REVOKED as soon as the
@@ -17,6 +24,7 @@ export class TokenEventApplier {
     private readonly memory: MemoryTokenCache,
     private readonly readModel: TokenReadModel,
     private readonly metrics: ValidationMetrics,
+    private readonly hooks: TokenEventApplierHooks = {},
   ) {}
 
   readonly handle = async (message: IncomingMessage): Promise<void> => {
@@ -29,6 +37,7 @@ export class TokenEventApplier {
     const state = event.state;
     if (event.type === TokenEventTypes.issued || event.type === TokenEventTypes.rotated) this.memory.forgetMissing();
     this.memory.putToken(state);
+    this.hooks.onApplied?.(event);
     try {
       await this.readModel.saveToken(state);
     } catch (err) {
@@ -39,12 +48,18 @@ export class TokenEventApplier {
   }
 
   private parse(message: IncomingMessage): TokenEvent | null {
+    const heartbeatHeader = isHeartbeatMessage(message.headers);
     let value: unknown;
     try {
       value = JSON.parse(message.value);
     } catch {
-      return this.skip('not-json', message);
+      return heartbeatHeader ? null : this.skip('not-json', message);
     }
+    if (isHeartbeat(value)) {
+      this.hooks.onHeartbeat?.(value, message.partition);
+      return null;
+    }
+    if (heartbeatHeader) return null;
     if (!isEventEnvelope(value) || !isTokenEvent(value)) return this.skip('not-a-token-event', message);
     const s = value.state as Partial<TokenEvent['state']> | null;
     if (!s || typeof s.id !== 'string' || typeof s.version !== 'number' || s.id !== value.aggregateId) {

@@ -4,15 +4,16 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 import { Kafka, logLevel, Producer } from 'kafkajs';
-import { TokenEvent, Topics, topicName, TokenView } from '@latchkey/contracts';
+import { AppliedEventNotice, appliedChannel, Heartbeat, HEARTBEAT_HEADERS, replicasKey, TokenEvent, Topics, topicName, TokenView } from '@latchkey/contracts';
 import { generateToken, hashToken } from '@latchkey/token-format';
 import { infraDefaults, waitFor } from '@latchkey/testing';
 import { createAppModule } from '../app.module';
 import { RedisTokenReadModel } from '../cache/redis/redis-token-read-model';
-import { TOKEN_READ_MODEL } from '../cache/token-read-model.port';
+import { SourceUnavailableError, TOKEN_READ_MODEL } from '../cache/token-read-model.port';
 import { loadValidationServiceConfig } from '../config/validation-service.config';
 import { ValidationService } from '../decision/validation.service';
 import { ValidationMetrics } from '../metrics/validation.metrics';
+import { StalenessService } from '../staleness/staleness.service';
 import { TokenSyncConsumer } from './token-sync.consumer';
 
 const namespace = `it-vs-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -23,6 +24,8 @@ const config = loadValidationServiceConfig({
   KAFKA_BROKERS: infraDefaults.kafkaBrokers.join(','),
   // never reached: the read model knows the hash, and the source must not be needed
   TOKEN_SERVICE_URL: 'http://127.0.0.1:1',
+  LATCHKEY_MAX_STALENESS_MS: '1500',
+  LATCHKEY_REPLICA_ID: `it-${namespace}`,
 });
 const topic = topicName(Topics.token, namespace);
 
@@ -44,16 +47,44 @@ describe('token sync (Redis read model + Kafka consumer)', () => {
   let app: INestApplicationContext;
   let producer: Producer;
   let redis: Redis;
+  let subscriber: Redis;
+  const notices: AppliedEventNotice[] = [];
+  let heartbeats: NodeJS.Timeout | null = null;
+  let seq = 0;
+
+  // what token-service's HeartbeatModule does: one heartbeat per partition
+  const sendHeartbeats = () => {
+    const round = ++seq;
+    const value = (partition: number): Heartbeat => ({
+      type: 'Heartbeat', aggregateType: 'heartbeat', source: 'int-spec', sentAt: new Date().toISOString(), partition, partitions: 3, seq: round,
+    });
+    return producer.send({ topic, messages: [0, 1, 2].map((p) => ({ partition: p, key: `heartbeat-${p}`, value: JSON.stringify(value(p)), headers: { ...HEARTBEAT_HEADERS } })) });
+  };
+  const startHeartbeats = () => {
+    heartbeats = setInterval(() => void sendHeartbeats().catch(() => undefined), 300);
+  };
+  const stopHeartbeats = () => {
+    if (heartbeats) clearInterval(heartbeats);
+    heartbeats = null;
+  };
 
   beforeAll(async () => {
-    app = await NestFactory.createApplicationContext(createAppModule(config), { logger: false });
-    await app.get(TokenSyncConsumer).whenCaughtUp(30_000);
     producer = new Kafka({ clientId: 'vs-int-spec', brokers: infraDefaults.kafkaBrokers, logLevel: logLevel.NOTHING }).producer();
     await producer.connect();
     redis = new Redis(infraDefaults.redisUrl);
+    subscriber = new Redis(infraDefaults.redisUrl);
+    await subscriber.subscribe(appliedChannel(namespace));
+    subscriber.on('message', (_channel: string, message: string) => notices.push(JSON.parse(message) as AppliedEventNotice));
+    app = await NestFactory.createApplicationContext(createAppModule(config), { logger: ['error'], abortOnError: false });
+    await app.init();
+    await app.get(TokenSyncConsumer).whenCaughtUp(30_000);
+    startHeartbeats();
+    await waitFor(() => !app.get(StalenessService).stale, { timeoutMs: 20_000, what: 'the replica to be current' });
   });
 
   afterAll(async () => {
+    stopHeartbeats();
+    subscriber?.disconnect();
     await producer?.disconnect();
     await app?.close();
     if (redis) {
@@ -103,5 +134,50 @@ describe('token sync (Redis read model + Kafka consumer)', () => {
     await waitFor(async () => (await metrics.eventsApplied.get()).values[0]?.value === 3, { what: 'the late event applied' });
     expect((await readModel.findToken(issued.id))?.status).toBe('revoked');
     expect(await redis.hget(readModel.tokenKey(issued.id), 'v')).toBe('2');
+  });
+
+  it('announces itself as a live replica and acknowledges every applied event', async () => {
+    await waitFor(async () => (await redis.zscore(replicasKey(namespace), config.LATCHKEY_REPLICA_ID)) !== null, { what: 'the replica in the liveness set' });
+    const score = Number(await redis.zscore(replicasKey(namespace), config.LATCHKEY_REPLICA_ID));
+    expect(Date.now() - score).toBeLessThan(3_000);
+    const state: TokenView = {
+      id: randomUUID(), ownerId: 'bob', createdBy: 'bob', name: 'ack', hint: 'lk_…abcd', scopes: ['read'], allowedCidrs: [], status: 'active',
+      createdAt: new Date().toISOString(), expiresAt: null, revokedAt: null, revokedReason: null, secretGeneration: 1, previousSecretValidUntil: null, version: 1,
+    };
+    const issued = tokenEvent('TokenIssued', state);
+    const revoked = tokenEvent('TokenRevoked', { ...state, status: 'revoked', version: 2 });
+    await producer.send({ topic, messages: [issued, revoked].map((e) => ({ key: state.id, value: JSON.stringify(e) })) });
+    await waitFor(() => notices.filter((n) => n.aggregateId === state.id).length === 2, { what: 'two applied notices' });
+    expect(notices.filter((n) => n.aggregateId === state.id)).toEqual([
+      { replicaId: config.LATCHKEY_REPLICA_ID, eventId: issued.eventId, aggregateId: state.id, version: 1 },
+      { replicaId: config.LATCHKEY_REPLICA_ID, eventId: revoked.eventId, aggregateId: state.id, version: 2 },
+    ]);
+  });
+
+  it('turns stale without heartbeats (cached answers no longer trusted, out of the liveness set), and recovers', async () => {
+    const readModel = app.get<RedisTokenReadModel>(TOKEN_READ_MODEL);
+    const validation = app.get(ValidationService);
+    const secret = generateToken(randomBytes, config.LATCHKEY_TOKEN_PREFIX);
+    const state: TokenView = {
+      id: randomUUID(), ownerId: 'carol', createdBy: 'carol', name: 'stale', hint: 'lk_…abcd', scopes: ['read'], allowedCidrs: [], status: 'active',
+      createdAt: new Date().toISOString(), expiresAt: null, revokedAt: null, revokedReason: null, secretGeneration: 1, previousSecretValidUntil: null, version: 1,
+    };
+    await redis.set(readModel.hashKey(hashToken(config.LATCHKEY_PEPPER, secret)), `${state.id} 1`);
+    await producer.send({ topic, messages: [{ key: state.id, value: JSON.stringify(tokenEvent('TokenIssued', state)) }] });
+    const ask = () => validation.validate({ token: secret, method: 'GET', path: '/x', ip: '10.0.0.1' });
+    await waitFor(async () => (await ask()).code === 'VALID', { what: 'VALID while current' });
+
+    stopHeartbeats();
+    const stoppedAt = Date.now();
+    const staleness = app.get(StalenessService);
+    await waitFor(() => staleness.stale, { timeoutMs: 5_000, intervalMs: 20, what: 'stale' });
+    expect(Date.now() - stoppedAt).toBeLessThan(1500 + 1000);
+    // verify mode: the source (unreachable here) must be asked; the cached VALID is not used
+    await expect(ask()).rejects.toBeInstanceOf(SourceUnavailableError);
+    await waitFor(async () => (await redis.zscore(replicasKey(namespace), config.LATCHKEY_REPLICA_ID)) === null, { what: 'out of the liveness set' });
+
+    startHeartbeats();
+    await waitFor(() => !staleness.stale, { timeoutMs: 10_000, what: 'current again' });
+    expect((await ask()).code).toBe('VALID');
   });
 });

@@ -3,7 +3,7 @@ import type { ProblemDetails, ValidateResponse } from '@latchkey/contracts';
 import { problem } from '@latchkey/service-kit';
 import { SourceUnavailableError } from '../../cache/token-read-model.port';
 import { VALIDATION_CONFIG, ValidationServiceConfig } from '../../config/validation-service.config';
-import { ValidationService } from '../../decision/validation.service';
+import { StaleReplicaError, ValidationService } from '../../decision/validation.service';
 import { ClientAuthenticator } from '../client-auth';
 import { parseValidateRequest } from './validate-request.parser';
 
@@ -53,6 +53,9 @@ export class ValidateJsonHandler {
       if (err instanceof SourceUnavailableError) {
         this.logger.warn(`validation unanswerable: ${err.message}`);
         return { status: 503, body: problem(503, 'the token is not cached and the source of truth is unavailable; retry later'), headers: { 'retry-after': '1' } };
+      }
+      if (err instanceof StaleReplicaError) {
+        return { status: 503, body: problem(503, err.message), headers: { 'retry-after': '1' } };
       }
       this.logger.error(`validation failed: ${err instanceof Error ? err.message : String(err)}`);
       return { status: 500, body: problem(500, 'unexpected error') };

@@ -113,3 +113,31 @@ describe('decide', () => {
     expect(decide(when({ method: 'POST' }), given(token), NOW).code).toBe('REVOKED');
   });
 });
+
+describe('decide with a directory and policy view', () => {
+  const password: PresentedCredentials = { kind: 'password', user: 'alice' };
+
+  it('answers PASSWORD only where the policy allows passwords for that user and path', () => {
+    const view = { isPasswordAllowed: (user: string, path: string) => user === 'alice' && path.startsWith('/legacy/') };
+    expect(decide(when({ credentials: password, path: '/legacy/x' }), null, NOW, view)).toMatchObject({ code: 'PASSWORD', userId: 'alice' });
+    expect(decide(when({ credentials: password, path: '/rest/x' }), null, NOW, view).code).toBe('BASIC_AUTH_DISABLED');
+  });
+
+  it('answers USER_INACTIVE for a deactivated owner, after revocation and before IP and scope', () => {
+    const view = { isUserActive: () => false };
+    expect(decide(when({ method: 'POST' }), given(aToken({ allowedCidrs: ['10.0.0.0/8'] })), NOW, view).code).toBe('USER_INACTIVE');
+    expect(decide(when(), given(aToken({ status: 'revoked' })), NOW, view).code).toBe('REVOKED');
+  });
+
+  it('applies the global IP allowlist on top of the token ranges', () => {
+    const view = { isIpAllowed: (ip: string) => ip.startsWith('10.') };
+    expect(decide(when({ ip: '203.0.113.7' }), given(aToken()), NOW, view).code).toBe('IP_DENIED');
+    expect(decide(when({ ip: '10.1.1.1' }), given(aToken()), NOW, view).code).toBe('VALID');
+  });
+
+  it('answers NOT_PERMITTED when a policy rule refuses, after the scope check', () => {
+    const view = { permits: () => false };
+    expect(decide(when(), given(aToken()), NOW, view).code).toBe('NOT_PERMITTED');
+    expect(decide(when({ method: 'PUT' }), given(aToken()), NOW, view).code).toBe('SCOPE_DENIED');
+  });
+});

@@ -6,7 +6,26 @@ export interface DecisionRequest {
   credentials: PresentedCredentials;
   method: string;
   ip: string;
+  /** the request path (for path-scoped policy rules) */
+  path?: string;
 }
+
+/**
+ * What the directory and the policy document say (issue "policy and directory"). Every member is optional: absent
+ * means "allow", except passwords, which stay disabled unless the policy allows them.
+ */
+export interface AccessView {
+  /** false when the directory knows the user and the user is deactivated */
+  isUserActive?(userId: string): boolean;
+  /** the global IP allowlist (applied on top of the token's own ranges) */
+  isIpAllowed?(ip: string): boolean;
+  /** a Basic password (not a token) is acceptable for this user on this path */
+  isPasswordAllowed?(user: string, path: string): boolean;
+  /** any further rule of the policy document (NOT_PERMITTED when false) */
+  permits?(token: TokenView, request: DecisionRequest): boolean;
+}
+
+export const ALLOW_ALL: AccessView = {};
 
 export interface Decision {
   code: DecisionCode;
@@ -42,9 +61,11 @@ function secretGenerationAccepted(presented: number, token: TokenView, now: Date
 
 /**
  * The validation decision (DESIGN.md §5): request + what the caches know -> decision code. Pure: the lookup
- * was done by the caller (only for a well-formed token), the clock is passed in.
+ * was done by the caller (only for a well-formed token), the clock and the directory/policy view are passed in.
+ * Order: credentials, format, lookup, revoked / expired / rotated away, owner active, token and global IP ranges,
+ * scope vs method, policy.
  */
-export function decide(request: DecisionRequest, lookup: TokenLookupResult | null, now: Date): Decision {
+export function decide(request: DecisionRequest, lookup: TokenLookupResult | null, now: Date, view: AccessView = ALLOW_ALL): Decision {
   const { credentials } = request;
   switch (credentials.kind) {
     case 'none':
@@ -52,7 +73,9 @@ export function decide(request: DecisionRequest, lookup: TokenLookupResult | nul
     case 'malformed':
       return anonymous('MALFORMED');
     case 'password':
-      return anonymous('BASIC_AUTH_DISABLED');
+      return view.isPasswordAllowed?.(credentials.user, request.path ?? '/') === true
+        ? { ...anonymous('PASSWORD'), userId: credentials.user }
+        : anonymous('BASIC_AUTH_DISABLED');
     case 'token':
       break;
   }
@@ -64,7 +87,10 @@ export function decide(request: DecisionRequest, lookup: TokenLookupResult | nul
   if (token.status === 'expired') return about('EXPIRED', token);
   if (token.expiresAt !== null && Date.parse(token.expiresAt) <= now.getTime()) return about('EXPIRED', token);
   if (!secretGenerationAccepted(lookup.secretGeneration, token, now)) return about('REVOKED', token);
+  if (view.isUserActive && !view.isUserActive(token.ownerId)) return about('USER_INACTIVE', token);
   if (token.allowedCidrs.length > 0 && !ipInAnyCidr(request.ip, token.allowedCidrs)) return about('IP_DENIED', token);
+  if (view.isIpAllowed && !view.isIpAllowed(request.ip)) return about('IP_DENIED', token);
   if (!scopesAllowMethod(token.scopes, request.method)) return about('SCOPE_DENIED', token);
+  if (view.permits && !view.permits(token, request)) return about('NOT_PERMITTED', token);
   return about('VALID', token);
 }
