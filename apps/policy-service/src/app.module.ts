@@ -1,11 +1,16 @@
 import { Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions, HealthModule, loggerModule, MetricsModule, openServiceDataSource } from '@latchkey/service-kit';
+import { AdminAuthModule } from './auth/auth.module';
 import { PolicyConfigModule } from './config/policy-config.module';
 import { PolicyServiceConfig } from './config/policy-service.config';
 import { POLICY_MIGRATIONS } from './database/migrations';
 import { DatabaseReadiness } from './database/database-readiness';
+import { DirectoryModule } from './directory/directory.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { PolicyModule } from './policy/policy.module';
+import { ScimModule } from './scim/scim.module';
+import { StoreModule } from './store/store.module';
 
 /** The policy-service root module, built from validated configuration. */
 export function createAppModule(config: PolicyServiceConfig): Type<unknown> {
@@ -21,7 +26,12 @@ export function createAppModule(config: PolicyServiceConfig): Type<unknown> {
         // Nest always passes the options the factory above returned
         dataSourceFactory: (options) => openServiceDataSource(options!),
       }),
+      AdminAuthModule,
+      StoreModule,
       PolicyModule,
+      DirectoryModule,
+      ScimModule,
+      OutboxModule,
     ],
     providers: [DatabaseReadiness],
   })

@@ -5,18 +5,17 @@ import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { EMPTY_POLICY, SYSTEM_ACTOR } from '@latchkey/contracts';
+import { DEFAULT_POLICY_RULES, EMPTY_POLICY, POLICY_AGGREGATE, POLICY_STREAM_ID, PolicyEventTypes, SYSTEM_ACTOR } from '@latchkey/contracts';
 import { PgEventStore } from '@latchkey/event-store';
 import { ProblemDetailsFilter, strictValidationPipe } from '@latchkey/service-kit';
 import { createAppModule } from '../app.module';
 import { policyServiceEnvSchema } from '../config/policy-service.config';
-import { POLICY_AGGREGATE, POLICY_STREAM_ID, PolicyEventTypes } from './domain/policy.state';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/latchkey';
 
 describe('GET /v1/policy against PostgreSQL', () => {
   const schema = `policy_it_${randomBytes(4).toString('hex')}`;
-  const config = policyServiceEnvSchema.parse({ DATABASE_URL, LATCHKEY_POLICY_SCHEMA: schema, LOG_LEVEL: 'warn' });
+  const config = policyServiceEnvSchema.parse({ DATABASE_URL, LATCHKEY_POLICY_SCHEMA: schema, LOG_LEVEL: 'warn', LATCHKEY_TOPIC_NAMESPACE: `it_${schema}` });
   let app: INestApplication;
   let baseUrl: string;
 
@@ -44,12 +43,12 @@ describe('GET /v1/policy against PostgreSQL', () => {
 
     const store = new PgEventStore(app.get<DataSource>(getDataSourceToken()), { schema, topicFor: () => 'unused' });
     await store.append(POLICY_STREAM_ID, POLICY_AGGREGATE, 0, [
-      { type: PolicyEventTypes.changed, actor: SYSTEM_ACTOR, data: { rules: { requireExpiry: true } } },
+      { type: PolicyEventTypes.changed, actor: SYSTEM_ACTOR, data: { rules: { deactivation: 'revoked' }, diff: [], warnings: [] } },
     ]);
 
     const stored = await fetch(`${baseUrl}/v1/policy`);
     expect(stored.headers.get('etag')).toBe('"1"');
-    expect(await stored.json()).toEqual({ version: 1, rules: { requireExpiry: true } });
+    expect(await stored.json()).toEqual({ version: 1, rules: { ...DEFAULT_POLICY_RULES, deactivation: 'revoked' } });
 
     // fetch adds Cache-Control: no-cache to conditional requests unless told otherwise, and no-cache disables 304
     const unchanged = await fetch(`${baseUrl}/v1/policy`, { headers: { 'If-None-Match': '"1"', 'Cache-Control': 'max-age=0' } });

@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { EventEnvelope } from '@latchkey/contracts';
+import { Actor, POLICY_AGGREGATE, POLICY_STREAM_ID, PolicyChangedData, PolicyDocument, PolicyEventTypes } from '@latchkey/contracts';
 import { PgEventStore } from '@latchkey/event-store';
-import { POLICY_STREAM_ID } from './domain/policy.state';
+import { currentPolicy } from '@latchkey/policy-engine';
 
 export const POLICY_EVENT_STORE = Symbol('POLICY_EVENT_STORE');
 
-/** The only place that reads the policy stream (the event store owns its SQL). */
+/** The only place that reads and appends the policy stream (the event store owns its SQL). */
 @Injectable()
 export class PolicyRepository {
   constructor(
@@ -15,9 +15,15 @@ export class PolicyRepository {
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  /** every event of the policy stream, oldest first */
-  history(): Promise<EventEnvelope[]> {
-    return this.events.readStream(POLICY_STREAM_ID);
+  /** the current document (defaults at version 0 when nothing is stored) */
+  async current(): Promise<PolicyDocument> {
+    return currentPolicy(await this.events.readStream(POLICY_STREAM_ID));
+  }
+
+  /** appends PolicyChanged at expectedVersion + 1; a stale version throws StreamVersionConflictError */
+  async change(expectedVersion: number, data: PolicyChangedData, actor: Actor): Promise<PolicyDocument> {
+    const [event] = await this.events.append(POLICY_STREAM_ID, POLICY_AGGREGATE, expectedVersion, [{ type: PolicyEventTypes.changed, actor, data }]);
+    return { version: event.version, rules: data.rules };
   }
 
   async ping(): Promise<void> {
