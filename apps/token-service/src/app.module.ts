@@ -1,6 +1,6 @@
 import { Global, Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PassportModule } from '@nestjs/passport';
+import { AuthModule, oidcOptionsFromEnv } from '@latchkey/auth';
 import { dataSourceOptions, HealthModule, loggerModule, MetricsModule, openServiceDataSource } from '@latchkey/service-kit';
 import { TOKEN_SCHEMA, TOKEN_SERVICE_CONFIG, TokenServiceConfig } from './config/token-service.config';
 import { TokenSchema1764300000000 } from './database/migrations/1764300000000-token-schema';
@@ -8,6 +8,7 @@ import { TokenLifecycle1764500000000 } from './database/migrations/1764500000000
 import { OutboxModule } from './outbox/outbox.module';
 import { HeartbeatModule } from './heartbeat/heartbeat.module';
 import { TokensModule } from './tokens/tokens.module';
+import { DbLatchkeyTokenAuthenticator } from './auth/db-latchkey-token.authenticator';
 
 export function createAppModule(config: TokenServiceConfig): Type<unknown> {
   @Global()
@@ -22,7 +23,7 @@ export function createAppModule(config: TokenServiceConfig): Type<unknown> {
         useFactory: () => dataSourceOptions({ url: config.DATABASE_URL, schema: TOKEN_SCHEMA, migrations: [TokenSchema1764300000000, TokenLifecycle1764500000000] }),
         dataSourceFactory: async (options) => openServiceDataSource(options!),
       }),
-      PassportModule,
+      AuthModule.forRoot({ oidc: oidcOptionsFromEnv(config), latchkeyTokens: { useClass: DbLatchkeyTokenAuthenticator }, imports: [TokensModule] }),
       HealthModule,
       MetricsModule,
       TokensModule,

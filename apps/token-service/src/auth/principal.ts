@@ -1,27 +1,11 @@
-import { Actor, Scope } from '@latchkey/contracts';
+import { Principal } from '@latchkey/auth';
 
-/** Who is calling the management API, as established by an auth strategy. */
-export interface Principal {
-  userId: string;
-  via: Actor['via'];
-  tokenId?: string;
-  scopes: Scope[];
-}
+export { actorOf, canWrite } from '@latchkey/auth';
+export type { Principal } from '@latchkey/auth';
 
 export function isAdmin(p: Principal): boolean {
-  return p.scopes.includes('admin');
+  return p.isAdmin;
 }
 
-/** A read-scope credential may look but never change anything. */
-export function canWrite(p: Principal): boolean {
-  return p.scopes.includes('write') || p.scopes.includes('admin');
-}
-
-export function actorOf(p: Principal, onBehalfOf?: string): Actor {
-  return {
-    userId: p.userId,
-    via: p.via,
-    ...(p.tokenId ? { tokenId: p.tokenId } : {}),
-    ...(onBehalfOf && onBehalfOf !== p.userId ? { onBehalfOf } : {}),
-  };
-}
+/** The service itself, for revocations nobody asked for by name (leaked, reuse detected, expiry). */
+export const SYSTEM_PRINCIPAL: Principal = { userId: 'system', via: 'system', scopes: ['admin', 'write'], groups: [], isAdmin: true };

@@ -30,7 +30,7 @@ export class BootstrapAdminService implements OnApplicationBootstrap {
     try {
       await runner.query(`SELECT pg_advisory_lock(hashtext('latchkey-bootstrap-admin'))`);
       if ((await this.repository.count()) > 0) return;
-      const { secret } = await this.tokens.issueFor(admin, { userId: admin, via: 'bootstrap', scopes: ['admin', 'write'] }, {
+      const { secret } = await this.tokens.issueFor(admin, { userId: admin, via: 'bootstrap', scopes: ['admin', 'write'], groups: [], isAdmin: true }, {
         name: 'bootstrap admin',
         scopes: ['write', 'admin'],
       });

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { authEnvSchema } from '@latchkey/auth';
 import { baseEnvSchema, loadConfig } from '@latchkey/service-kit';
 
-export const tokenServiceEnvSchema = baseEnvSchema.extend({
+export const tokenServiceEnvSchema = baseEnvSchema.merge(authEnvSchema).extend({
   PORT: z.coerce.number().int().min(1).max(65535).default(3001),
   /** secret: HMAC key for stored token hashes; shared with validation-service */
   LATCHKEY_PEPPER: z.string().min(16, 'LATCHKEY_PEPPER must be at least 16 characters').default('dev-pepper-change-me-in-production'),

@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseBoolPipe, ParseUUIDPipe, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { IssueTokenRequest, IssueTokenResponse, RenameTokenRequest, RotateTokenRequest, TokenDetails, TokenView, TokenViewDto } from '@latchkey/contracts';
-import { CurrentPrincipal, ManagementAuthGuard } from '../auth/auth.guard';
-import { Principal } from '../auth/principal';
+import { CurrentPrincipal, ManagementAuthGuard, Principal } from '@latchkey/auth';
 import { RevokeResult, TokensService } from './tokens.service';
 
 /** A person's own tokens (administrators may address any token by id). */

@@ -5,7 +5,6 @@ import { PgEventStore } from '@latchkey/event-store';
 import { Topics, topicName } from '@latchkey/contracts';
 import { ReadinessRegistry } from '@latchkey/service-kit';
 import { TOKEN_SCHEMA, TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
-import { LatchkeyTokenStrategy } from '../auth/latchkey-token.strategy';
 import { InternalLookupController } from '../internal/internal-lookup.controller';
 import { BootstrapAdminService } from '../bootstrap/bootstrap-admin.service';
 import { CLOCK, systemClock } from './clock';
@@ -35,7 +34,6 @@ import { UsageConsumer } from '../usage/usage.consumer';
     { provide: REVOCATION_ACKNOWLEDGEMENTS, useClass: RedisRevocationAcknowledgements },
     ExpiryScheduler,
     UsageConsumer,
-    LatchkeyTokenStrategy,
     BootstrapAdminService,
     {
       provide: 'TOKEN_DB_READINESS',
@@ -46,6 +44,6 @@ import { UsageConsumer } from '../usage/usage.consumer';
       },
     },
   ],
-  exports: [TokenRepository, TokensService],
+  exports: [TokenRepository, TokensService, CLOCK],
 })
 export class TokensModule {}

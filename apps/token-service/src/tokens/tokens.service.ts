@@ -5,7 +5,7 @@ import { EventEnvelope, IssueTokenRequest, RevocationAck, TokenDetails, TokenMan
 import { StreamVersionConflictError } from '@latchkey/event-store';
 import { generateToken, hashToken, parseToken, tokenHint } from '@latchkey/token-format';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
-import { actorOf, canWrite, isAdmin, Principal } from '../auth/principal';
+import { actorOf, canWrite, isAdmin, Principal, SYSTEM_PRINCIPAL } from '../auth/principal';
 import { REVOCATION_ACKNOWLEDGEMENTS, RevocationAcknowledgements } from '../revocation/revocation-acknowledgements.port';
 import { normalizeCidrs } from './domain/cidr';
 import { decide, evolve, TokenCommand, TokenState } from './domain/token.decider';
@@ -14,7 +14,7 @@ import { CLOCK, Clock } from './clock';
 import { ManagerPage, RecordedChange, TokenRepository } from './token.repository';
 
 const DAY_MS = 86_400_000;
-const SYSTEM: Principal = { userId: 'system', via: 'system', scopes: ['admin', 'write'] };
+const SYSTEM = SYSTEM_PRINCIPAL;
 
 export interface RevokeOptions {
   reason?: string;

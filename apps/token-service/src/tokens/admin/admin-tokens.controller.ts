@@ -2,8 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, ParseBoolPipe, Post, Query, R
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { BulkRevokeRequest, IssueTokenRequest, IssueTokenResponse, TokenManagerQuery } from '@latchkey/contracts';
-import { CurrentPrincipal, ManagementAuthGuard } from '../../auth/auth.guard';
-import { Principal } from '../../auth/principal';
+import { CurrentPrincipal, ManagementAuthGuard, Principal } from '@latchkey/auth';
 import { TokensService } from '../tokens.service';
 import { tokensCsv } from './tokens-csv';
 
