@@ -13,6 +13,8 @@ export interface System {
   validators: ServiceProcess[];
   audit?: ServiceProcess;
   policy?: ServiceProcess;
+  /** dev-idp, the OIDC issuer (LATCHKEY_OIDC_ISSUER) of every service, when started with `idp: true` */
+  idp?: ServiceProcess;
   bootstrapToken(): string;
   /** another process of the same service on the same database and topics (not started) */
   another(app: 'token-service' | 'validation-service', env?: Record<string, string>): ServiceProcess;
@@ -33,6 +35,8 @@ export async function startSystem(
     /** extra environment for token-service (e.g. a short expiry interval) */
     tokenEnv?: Record<string, string>;
     validatorEnv?: Record<string, string>;
+    /** start dev-idp first and pass LATCHKEY_OIDC_ISSUER to the services (sign in with oidcLogin({ issuer: system.idp.baseUrl, user })) */
+    idp?: boolean;
   } = {},
 ): Promise<System> {
   const db = await createDatabase('lk_e2e');
@@ -50,6 +54,8 @@ export async function startSystem(
     LATCHKEY_CLIENTS: `${VALIDATE_CLIENT.id}:${VALIDATE_CLIENT.secret}`,
     LATCHKEY_BOOTSTRAP_TOKEN_FILE: tokenFile,
   };
+  const idp = options.idp ? new ServiceProcess({ app: 'dev-idp', port: nextPort++, env: {}, label: `${namespace}-dev-idp` }) : undefined;
+  if (idp) env.LATCHKEY_OIDC_ISSUER = idp.baseUrl;
   const started: ServiceProcess[] = [];
   const system: System = {
     namespace,
@@ -57,6 +63,7 @@ export async function startSystem(
     env,
     token: new ServiceProcess({ app: 'token-service', port: ports.token, env: { ...env, ...options.tokenEnv }, label: `${namespace}-token` }),
     validators: [],
+    idp,
     bootstrapToken: () => readFileSync(tokenFile, 'utf8').trim(),
     another: (app, extra = {}) => {
       const base = app === 'token-service' ? { ...env, ...options.tokenEnv } : { ...env, TOKEN_SERVICE_URL: system.token.baseUrl, ...options.validatorEnv };
@@ -70,6 +77,7 @@ export async function startSystem(
     },
   };
   try {
+    if (idp) started.push(await idp.start());
     started.push(await system.token.start());
     const validatorEnv = { ...env, TOKEN_SERVICE_URL: system.token.baseUrl, ...options.validatorEnv };
     for (let i = 0; i < (options.validators ?? 0); i++) {
