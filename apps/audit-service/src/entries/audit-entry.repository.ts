@@ -21,8 +21,15 @@ export interface AuditEntryFilter {
   beforeSeq?: number;
 }
 
+/** What an append reports of each new entry (not the whole row: appends are the hot path). */
+export interface AppendedEntry {
+  seq: number;
+  eventId: string;
+  occurredAt: string;
+}
+
 export interface AppendResult {
-  inserted: AuditEntry[];
+  inserted: AppendedEntry[];
   duplicates: number;
   head: ChainHead;
 }
@@ -129,7 +136,7 @@ export class AuditEntryRepository {
     const chained = appendToChain(head, fresh.map(chainContentOf));
     const col = <T>(f: (r: AuditRecord, i: number) => T) => fresh.map(f);
     const link = (i: number) => chained.links[i];
-    const rows = await tx.query<EntryRow>(
+    const rows = await tx.query<{ seq: string; event_id: string; occurred_at: Date }>(
       `INSERT INTO ${this.s}.entries (seq, event_id, topic, type, category, action, outcome, reason, aggregate_type,
          aggregate_id, version, occurred_at, recorded_at, actor_id, actor_via, actor_token_id, on_behalf_of, owner_id,
          token_id, user_id, group_id, source_ip, user_agent, payload, prev_hash, detail_hash, content_hash, hash)
@@ -144,7 +151,7 @@ export class AuditEntryRepository {
            AS u(seq, event_id, topic, type, category, action, outcome, reason, aggregate_type, aggregate_id, version,
              occurred_at, actor_id, actor_via, actor_token_id, on_behalf_of, owner_id, token_id, user_id, group_id,
              source_ip, user_agent, payload, prev_hash, detail_hash, content_hash, hash)
-       RETURNING ${COLUMNS}`,
+       RETURNING seq, event_id, occurred_at`,
       [
         col((_, i) => link(i).seq),
         col((r) => r.eventId),
@@ -177,7 +184,8 @@ export class AuditEntryRepository {
     );
     head = chained.head;
     await tx.query(`UPDATE ${this.s}.chain_head SET seq = $1, hash = $2, updated_at = now() WHERE id = 1`, [head.seq, head.hash]);
-    return { inserted: rows.map(toEntry), duplicates: records.length - fresh.length, head };
+    const inserted = rows.map((r) => ({ seq: Number(r.seq), eventId: r.event_id, occurredAt: r.occurred_at.toISOString() }));
+    return { inserted, duplicates: records.length - fresh.length, head };
   }
 
   /** Newest first, at most limit entries matching every filter; entries whose detail was erased are left out. */

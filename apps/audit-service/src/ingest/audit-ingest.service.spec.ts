@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { IncomingMessage } from '@latchkey/messaging';
 import { AppendSignal } from '../entries/append-signal';
 import { AppendResult, AuditEntryRepository, UnstorableEntryError } from '../entries/audit-entry.repository';
-import { AuditEntry, AuditRecord } from '../entries/domain/audit-record';
+import { AuditRecord } from '../entries/domain/audit-record';
 import { createAuditIngestMetrics } from './audit-ingest.metrics';
 import { AuditIngestService } from './audit-ingest.service';
 import { DeadLetter } from './dead-letter.port';
@@ -23,7 +23,7 @@ function setup(opts: { unstorable?: (r: AuditRecord) => boolean; down?: boolean 
       if (records.some((r) => opts.unstorable?.(r))) throw new UnstorableEntryError('22P02', 'bad');
       const fresh = records.filter((r, i) => !stored.some((s) => s.eventId === r.eventId) && records.findIndex((x) => x.eventId === r.eventId) === i);
       stored.push(...fresh);
-      return { inserted: fresh.map((r) => ({ ...r, seq: stored.indexOf(r) + 1 }) as unknown as AuditEntry), duplicates: records.length - fresh.length, head: { seq: stored.length, hash: 'h' } };
+      return { inserted: fresh.map((r) => ({ seq: stored.indexOf(r) + 1, eventId: r.eventId, occurredAt: r.occurredAt })), duplicates: records.length - fresh.length, head: { seq: stored.length, hash: 'h' } };
     },
   };
   const letters: DeadLetter[] = [];

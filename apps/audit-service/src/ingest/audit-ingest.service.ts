@@ -22,6 +22,12 @@ export interface IngestSummary {
 @Injectable()
 export class AuditIngestService {
   private readonly logger = new Logger(AuditIngestService.name);
+  private readonly queue: Array<{
+    records: AuditRecord[];
+    resolve: (r: { inserted: number; duplicates: number }) => void;
+    reject: (err: unknown) => void;
+  }> = [];
+  private flushing: Promise<void> | null = null;
 
   constructor(
     private readonly entries: AuditEntryRepository,
@@ -74,7 +80,42 @@ export class AuditIngestService {
     return { inserted, duplicates, rejected: letters.length, ignored };
   }
 
-  private async append(records: AuditRecord[]): Promise<{ inserted: number; duplicates: number }> {
+  /**
+   * Group commit: partitions are consumed concurrently, and every append requested while one transaction runs
+   * joins the next one. Appends are serialised on the chain head anyway, so fewer, larger transactions are faster.
+   */
+  private append(records: AuditRecord[]): Promise<{ inserted: number; duplicates: number }> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ records, resolve, reject });
+      if (!this.flushing) this.flushing = this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const jobs = this.queue.splice(0);
+      try {
+        const result = await this.appendNow(jobs.flatMap((j) => j.records));
+        const fresh = new Set(result.insertedIds);
+        for (const j of jobs) {
+          let inserted = 0;
+          for (const r of j.records) if (fresh.delete(r.eventId)) inserted++;
+          j.resolve({ inserted, duplicates: j.records.length - inserted });
+        }
+      } catch (err) {
+        if (err instanceof UnstorableEntryError && jobs.length > 1) {
+          // isolate the job holding the bad row: each alone (the job itself then splits it further)
+          for (const j of jobs) await this.appendNow(j.records).then(
+            (r) => j.resolve({ inserted: r.insertedIds.length, duplicates: j.records.length - r.insertedIds.length }),
+            (e: unknown) => j.reject(e),
+          );
+        } else for (const j of jobs) j.reject(err);
+      }
+    }
+    this.flushing = null;
+  }
+
+  private async appendNow(records: AuditRecord[]): Promise<{ insertedIds: string[] }> {
     const end = this.metrics.batchSeconds.startTimer();
     const result = await this.entries.append(records);
     end();
@@ -85,6 +126,6 @@ export class AuditIngestService {
       this.appended.emit();
     }
     if (result.duplicates > 0) this.metrics.recorded.inc({ outcome: 'duplicate' }, result.duplicates);
-    return { inserted: result.inserted.length, duplicates: result.duplicates };
+    return { insertedIds: result.inserted.map((e) => e.eventId) };
   }
 }

@@ -28,6 +28,7 @@ import { KafkaDeadLetterSink } from './kafka/kafka-dead-letter.sink';
           clientId: 'audit-service',
           maxBatch: config.LATCHKEY_AUDIT_INGEST_BATCH,
           sessionTimeoutMs: config.LATCHKEY_AUDIT_SESSION_TIMEOUT_MS,
+          concurrentPartitions: 16,
         }),
     },
     {

@@ -20,6 +20,7 @@ export interface KafkaBatchOptions {
   /** at most this many messages per handler call (a Kafka fetch is split) */
   maxBatch: number;
   sessionTimeoutMs: number;
+  concurrentPartitions: number;
 }
 
 /**
@@ -74,12 +75,7 @@ class KafkaBatchSubscription implements EventSubscription {
     await ensureTopics(this.kafka, topics);
     this.admin = this.kafka.admin();
     await this.admin.connect();
-    for (const topic of topics) {
-      for (const p of await this.admin.fetchTopicOffsets(topic)) {
-        const low = BigInt(p.low);
-        this.progress.set(key(topic, p.partition), { end: BigInt(p.high), low, position: low });
-      }
-    }
+    await this.recordEnds(topics);
     const sessionTimeout = this.options.sessionTimeoutMs;
     const consumer = this.kafka.consumer({
       groupId,
@@ -106,6 +102,8 @@ class KafkaBatchSubscription implements EventSubscription {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: true });
     await consumer.run({
+      // partitions are handled concurrently so the ingest can append their batches in one transaction
+      partitionsConsumedConcurrently: this.options.concurrentPartitions,
       eachBatchAutoResolve: false,
       autoCommitInterval: 1_000,
       eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
@@ -127,6 +125,26 @@ class KafkaBatchSubscription implements EventSubscription {
         }
       },
     });
+  }
+
+  /** the end of every partition now; retried, as fresh topics may briefly answer "not the leader" */
+  private async recordEnds(topics: string[]): Promise<void> {
+    const admin = this.admin;
+    for (let attempt = 1; admin; attempt++) {
+      try {
+        for (const topic of topics) {
+          for (const p of await admin.fetchTopicOffsets(topic)) {
+            const low = BigInt(p.low);
+            this.progress.set(key(topic, p.partition), { end: BigInt(p.high), low, position: low });
+          }
+        }
+        return;
+      } catch (err) {
+        if (attempt >= 10) throw err;
+        this.log.warn(`reading topic offsets failed (attempt ${attempt}), retrying: ${message(err)}`);
+        await new Promise((r) => setTimeout(r, 300 * attempt));
+      }
+    }
   }
 
   async stop(): Promise<void> {
