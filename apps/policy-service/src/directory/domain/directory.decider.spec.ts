@@ -50,3 +50,11 @@ describe('directory decider', () => {
     expect(decideDeleteGroup(givenGroup(['a']), 'scim', now)[0]).toMatchObject({ type: 'GroupDeleted', state: { deleted: true, members: [] } });
   });
 });
+
+describe('change detection', () => {
+  it('ignores key order (states come back from jsonb with keys reordered)', () => {
+    const user = givenUser({ emails: [{ value: 'a@x.io', type: 'work', primary: true }], name: { givenName: 'A', familyName: 'B' } });
+    const reordered = { ...input, emails: [{ primary: true, type: 'work', value: 'a@x.io' }], name: { familyName: 'B', givenName: 'A' } };
+    expect(decideUpdateUser(user, reordered, 'scim', now, 'blocked')).toEqual([]);
+  });
+});

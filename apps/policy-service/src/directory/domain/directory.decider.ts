@@ -37,7 +37,16 @@ export type UserDecision = Decided<UserEventType, DirectoryUserState>;
 export type GroupDecision = Decided<GroupEventType, DirectoryGroupState>;
 
 const PROFILE_FIELDS = ['userName', 'externalId', 'displayName', 'name', 'emails'] as const;
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+/** JSON with sorted keys: states read back from jsonb come with their keys reordered */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
+    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
 export function decideCreateUser(id: string, input: UserInput, kind: UserKind, source: ChangeSource, now: Date): UserDecision[] {
   const t = now.toISOString();
