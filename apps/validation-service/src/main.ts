@@ -1,9 +1,11 @@
 import 'reflect-metadata';
-import { runService } from '@latchkey/service-kit';
+import { ReadinessRegistry, runService } from '@latchkey/service-kit';
+import { createHotPath } from './adapters/hot-path';
 import { ValidateJsonHandler } from './adapters/json/validate-json.handler';
-import { createValidateFastPath } from './adapters/json/validate.fast-path';
 import { createAppModule } from './app.module';
+import { TOKEN_REVOKER, TokenRevoker } from './cache/token-read-model.port';
 import { loadValidationServiceConfig } from './config/validation-service.config';
+import { ValidationService } from './decision/validation.service';
 
 async function main(): Promise<void> {
   const config = loadValidationServiceConfig();
@@ -13,7 +15,14 @@ async function main(): Promise<void> {
     port: config.PORT,
     module: () => createAppModule(config),
     dependencies: { redis: config.REDIS_URL, kafka: config.KAFKA_BROKERS },
-    fastPath: (app) => createValidateFastPath(app.get(ValidateJsonHandler)),
+    fastPath: (app) =>
+      createHotPath({
+        config,
+        json: app.get(ValidateJsonHandler),
+        validation: app.get(ValidationService),
+        revoker: app.get<TokenRevoker>(TOKEN_REVOKER),
+        readiness: app.get(ReadinessRegistry),
+      }),
   });
 }
 

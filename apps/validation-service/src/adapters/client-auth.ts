@@ -2,6 +2,15 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
+/** RFC 6749 §2.3.1: OAuth clients form-urlencode id and secret before Basic; undefined when not decodable */
+function formDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Registered callers of the validation API (LATCHKEY_CLIENTS), authenticated with HTTP Basic
  * `clientId:clientSecret`. Secrets are compared as SHA-256 digests in constant time (no length leak).
@@ -16,15 +25,31 @@ export class ClientAuthenticator {
 
   /** the client id, or null when the header is missing, malformed or wrong */
   authenticate(header: string | undefined): string | null {
-    if (!header) return null;
+    if (!header || header.length > 1024) return null;
     const match = /^basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header);
     if (!match) return null;
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon <= 0) return null;
     const id = decoded.slice(0, colon);
+    const secret = decoded.slice(colon + 1);
+    const plain = this.check(id, secret);
+    if (plain || !/[%+]/.test(decoded)) return plain;
+    // an OAuth client library may have form-urlencoded both parts
+    const formId = formDecode(id);
+    const formSecret = formDecode(secret);
+    return formId !== undefined && formSecret !== undefined ? this.check(formId, formSecret) : null;
+  }
+
+  /** RFC 6749 client_secret_post: id and secret as form parameters */
+  authenticatePost(id: string | undefined, secret: string | undefined): string | null {
+    if (!id || secret === undefined || id.length > 256 || secret.length > 512) return null;
+    return this.check(id, secret);
+  }
+
+  private check(id: string, secret: string): string | null {
     const expected = this.secrets.get(id);
-    const ok = timingSafeEqual(expected ?? this.decoy, digest(decoded.slice(colon + 1)));
+    const ok = timingSafeEqual(expected ?? this.decoy, digest(secret));
     return ok && expected ? id : null;
   }
 }

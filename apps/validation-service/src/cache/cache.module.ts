@@ -8,7 +8,7 @@ import { createRedisClient, REDIS_CLIENT, RedisShutdown, whenRedisReady } from '
 import { RedisTokenReadModel } from './redis/redis-token-read-model';
 import { HttpTokenSource } from './source/http-token-source';
 import { TokenLookupService } from './token-lookup.service';
-import { TOKEN_READ_MODEL, TOKEN_SOURCE, TokenReadModel, TokenSource } from './token-read-model.port';
+import { TOKEN_READ_MODEL, TOKEN_REVOKER, TOKEN_SOURCE, TokenReadModel, TokenSource } from './token-read-model.port';
 
 /** The lookup chain: in-process LRU -> Redis read model -> token-service. */
 @Global()
@@ -39,6 +39,7 @@ import { TOKEN_READ_MODEL, TOKEN_SOURCE, TokenReadModel, TokenSource } from './t
           timeoutMs: config.LATCHKEY_SOURCE_TIMEOUT_MS,
         }),
     },
+    { provide: TOKEN_REVOKER, useExisting: TOKEN_SOURCE },
     {
       provide: MemoryTokenCache,
       inject: [VALIDATION_CONFIG],
@@ -56,7 +57,7 @@ import { TOKEN_READ_MODEL, TOKEN_SOURCE, TokenReadModel, TokenSource } from './t
         new TokenLookupService(memory, readModel, source, metrics),
     },
   ],
-  exports: [MemoryTokenCache, TOKEN_READ_MODEL, TokenLookupService, REDIS_CLIENT],
+  exports: [MemoryTokenCache, TOKEN_READ_MODEL, TokenLookupService, REDIS_CLIENT, TOKEN_REVOKER],
 })
 export class CacheModule implements OnModuleInit {
   constructor(

@@ -24,6 +24,12 @@ export interface TokenSource {
 }
 export const TOKEN_SOURCE = Symbol('TOKEN_SOURCE');
 
+/** Revocation through the source of truth (RFC 7009); throws SourceUnavailableError when it cannot answer. */
+export interface TokenRevoker {
+  revokeByHash(hmac: string, reason: string): Promise<{ revoked: boolean }>;
+}
+export const TOKEN_REVOKER = Symbol('TOKEN_REVOKER');
+
 /** The source could not answer (down, timeout, unexpected status): validation fails closed with a 503. */
 export class SourceUnavailableError extends Error {
   constructor(message: string) {

@@ -58,6 +58,11 @@ export class ValidationService {
   }
 
   async validate(request: ValidateRequest, channel: DecisionChannel = 'json'): Promise<ValidateResponse> {
+    return (await this.validateWithState(request, channel)).response;
+  }
+
+  /** validate, plus when the token was created (RFC 7662 `iat`); createdAt is null when no token was identified */
+  async validateWithState(request: ValidateRequest, channel: DecisionChannel = 'json'): Promise<{ response: ValidateResponse; createdAt: string | null }> {
     const credentials = readCredentials(request, this.prefix);
     const stale = this.staleness.stale;
     let lookup: TokenLookupResult | null = null;
@@ -70,6 +75,7 @@ export class ValidationService {
     if (stale && !this.verifyWhenStale && decision.code === 'VALID') throw new StaleReplicaError();
     this.metrics.decisions.inc({ code: decision.code });
     this.telemetry.record(decision, { method: request.method, path: request.path, ip: request.ip, userAgent: request.userAgent ?? null, channel });
-    return { valid: decision.code === 'VALID', ...decision };
+    const response: ValidateResponse = { valid: decision.code === 'VALID', ...decision };
+    return { response, createdAt: decision.tokenId !== null && lookup ? lookup.token.createdAt : null };
   }
 }
