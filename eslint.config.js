@@ -30,7 +30,7 @@ module.exports = [
   },
   {
     // Pure domain folders: no framework, ORM, broker or cache driver.
-    files: ['libs/token-format/src/**/*.ts', 'apps/*/src/**/domain/**/*.ts'],
+    files: ['libs/token-format/src/**/*.ts', 'libs/policy-engine/src/**/*.ts', 'apps/*/src/**/domain/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

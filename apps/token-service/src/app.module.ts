@@ -8,6 +8,7 @@ import { TokenLifecycle1764500000000 } from './database/migrations/1764500000000
 import { OutboxModule } from './outbox/outbox.module';
 import { HeartbeatModule } from './heartbeat/heartbeat.module';
 import { TokensModule } from './tokens/tokens.module';
+import { PolicyViewModule } from './policy/policy.module';
 import { DbLatchkeyTokenAuthenticator } from './auth/db-latchkey-token.authenticator';
 
 export function createAppModule(config: TokenServiceConfig): Type<unknown> {
@@ -25,6 +26,7 @@ export function createAppModule(config: TokenServiceConfig): Type<unknown> {
       }),
       AuthModule.forRoot({ oidc: oidcOptionsFromEnv(config), latchkeyTokens: { useClass: DbLatchkeyTokenAuthenticator }, imports: [TokensModule] }),
       HealthModule,
+      PolicyViewModule,
       MetricsModule,
       TokensModule,
       OutboxModule,

@@ -7,4 +7,6 @@ export interface ProblemDetails {
   instance?: string;
   code?: string;
   errors?: string[];
+  /** extension members */
+  [extension: string]: unknown;
 }

@@ -39,8 +39,11 @@ export interface TokenDetails extends TokenView {
   lastUsedIp: string | null;
   lastUsedUserAgent: string | null;
   useCount: number;
-  /** active / expired / revoked as of now (an active token past its expiry shows expired before TokenExpired lands) */
-  effectiveStatus: TokenStatus;
+  /**
+   * as of now: an active token past its expiry shows expired before TokenExpired lands, and one whose owner the
+   * directory has deactivated shows blocked (reactivation restores it)
+   */
+  effectiveStatus: TokenStatus | 'blocked';
 }
 
 export const TokenEventTypes = {

@@ -58,7 +58,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   toProblem(exception: unknown): ProblemDetails {
     if (exception instanceof DomainError) {
       const status = this.statusByCode[exception.code] ?? 400;
-      return problem(status, exception.message, { code: exception.code });
+      // details become RFC 9457 extension members (e.g. the policy rule that decided)
+      return problem(status, exception.message, { ...(exception.details ?? {}), code: exception.code });
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -112,6 +112,14 @@ export class TokenRepository {
     return rows.map((r) => r.id);
   }
 
+  async activeIdsOfOwners(ownerRefs: string[], createdBefore: Date): Promise<string[]> {
+    const rows = await this.db.query<Array<{ id: string }>>(
+      `SELECT id FROM token.tokens WHERE owner_id = ANY($1) AND status = 'active' AND created_at < $2 ORDER BY created_at`,
+      [ownerRefs, createdBefore.toISOString()],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async countActiveByOwner(ownerId: string): Promise<number> {
     const rows = await this.db.query<Array<{ n: string }>>(`SELECT count(*)::text AS n FROM token.tokens WHERE owner_id = $1 AND status = 'active'`, [ownerId]);
     return Number(rows[0].n);
@@ -123,12 +131,13 @@ export class TokenRepository {
   }
 
   /** The token manager: filters, one sort key, keyset pagination on (sort value, id). */
-  async listForManager(q: TokenManagerQuery): Promise<ManagerPage> {
+  /** @param ownerIn owners to restrict to (a group's members, resolved by the caller from the directory) */
+  async listForManager(q: TokenManagerQuery, ownerIn?: string[]): Promise<ManagerPage> {
     const params: unknown[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
     const where: string[] = [];
     if (q.owner) where.push(`owner_id = ${p(q.owner)}`);
-    if (q.group) where.push(`owner_id IN (SELECT user_id FROM token.group_members WHERE group_name = ${p(q.group)})`);
+    if (ownerIn) where.push(`owner_id = ANY(${p(ownerIn)})`);
     if (q.name) where.push(`name ILIKE ${p(`%${q.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
     if (q.scope) where.push(`${p(q.scope)} = ANY(scopes)`);
     if (q.status === 'active') where.push(`status = 'active' AND (expires_at IS NULL OR expires_at > now())`);
@@ -212,20 +221,6 @@ export class TokenRepository {
       );
       return true;
     });
-  }
-
-  async replaceGroupMembership(groupName: string, userId: string, member: boolean): Promise<void> {
-    await this.db.query(
-      member
-        ? 'INSERT INTO token.group_members (group_name, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING'
-        : 'DELETE FROM token.group_members WHERE group_name = $1 AND user_id = $2',
-      [groupName, userId],
-    );
-  }
-
-  async groupsOf(userId: string): Promise<string[]> {
-    const rows = await this.db.query<Array<{ group_name: string }>>('SELECT group_name FROM token.group_members WHERE user_id = $1', [userId]);
-    return rows.map((r) => r.group_name);
   }
 
   async pruneUsageBatches(olderThan: Date): Promise<void> {

@@ -17,6 +17,7 @@ import { REVOCATION_ACKNOWLEDGEMENTS } from '../revocation/revocation-acknowledg
 import { RedisRevocationAcknowledgements } from '../revocation/redis-revocation-acknowledgements';
 import { ExpiryScheduler } from '../expiry/expiry.scheduler';
 import { UsageConsumer } from '../usage/usage.consumer';
+import { PolicySyncConsumer } from '../policy/policy-sync.consumer';
 
 @Module({
   // LeakedTokensController first: its public POST /v1/tokens/leaked must not fall under the authenticated routes
@@ -34,6 +35,7 @@ import { UsageConsumer } from '../usage/usage.consumer';
     { provide: REVOCATION_ACKNOWLEDGEMENTS, useClass: RedisRevocationAcknowledgements },
     ExpiryScheduler,
     UsageConsumer,
+    PolicySyncConsumer,
     BootstrapAdminService,
     {
       provide: 'TOKEN_DB_READINESS',

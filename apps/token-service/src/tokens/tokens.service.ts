@@ -11,6 +11,8 @@ import { normalizeCidrs } from './domain/cidr';
 import { decide, evolve, TokenCommand, TokenState } from './domain/token.decider';
 import { TokenError, TokenErrorCodes } from './domain/token.errors';
 import { CLOCK, Clock } from './clock';
+import { evaluateCreation } from '@latchkey/policy-engine';
+import { PolicyView } from '../policy/policy-view';
 import { ManagerPage, RecordedChange, TokenRepository } from './token.repository';
 
 const DAY_MS = 86_400_000;
@@ -35,6 +37,7 @@ export class TokensService {
     @Inject(TOKEN_SERVICE_CONFIG) private readonly config: TokenServiceConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(REVOCATION_ACKNOWLEDGEMENTS) private readonly acks: RevocationAcknowledgements,
+    private readonly policy: PolicyView,
   ) {}
 
   async issue(principal: Principal, request: IssueTokenRequest): Promise<{ token: TokenView; secret: string }> {
@@ -45,6 +48,19 @@ export class TokensService {
     }
     if (request.scopes.includes('admin') && !isAdmin(principal)) {
       throw new TokenError(TokenErrorCodes.forbiddenScope, 'only administrators may grant the admin scope');
+    }
+    const expiresAt = this.expiryOf(request, this.clock.now());
+    const decision = evaluateCreation(this.policy.policy, this.policy.directory, {
+      actor: principal.userId,
+      actorGroups: principal.groups,
+      actorIsAdmin: principal.isAdmin,
+      ownerId,
+      scopes: request.scopes,
+      lifetimeDays: expiresAt ? (expiresAt.getTime() - this.clock.now().getTime()) / DAY_MS : null,
+      ownerActiveTokens: await this.tokens.countActiveByOwner(ownerId),
+    });
+    if (!decision.allowed) {
+      throw new TokenError(TokenErrorCodes.notPermitted, decision.reason, { rule: decision.rule, decision: decision.code, maxScope: decision.maxScope });
     }
     return this.issueFor(ownerId, principal, request);
   }
@@ -73,16 +89,35 @@ export class TokensService {
   async get(principal: Principal, id: string): Promise<TokenDetails> {
     const details = await this.tokens.findDetails(id);
     if (!details || !this.mayAccess(principal, details)) throw notFound(id);
-    return details;
+    return this.withOwnerState(details);
   }
 
   async listOwn(principal: Principal): Promise<TokenDetails[]> {
-    return this.tokens.listByOwner(principal.userId, 1000);
+    return (await this.tokens.listByOwner(principal.userId, 1000)).map((t) => this.withOwnerState(t));
   }
 
   async listForManager(principal: Principal, query: TokenManagerQuery): Promise<ManagerPage> {
     this.requireAdmin(principal);
-    return this.tokens.listForManager(query);
+    const ownerIn = query.group ? this.policy.memberRefs(query.group) : undefined;
+    const page = await this.tokens.listForManager(query, ownerIn);
+    return { ...page, items: page.items.map((t) => this.withOwnerState(t)) };
+  }
+
+  /** A deactivated user's tokens (blocked mode): revoke everything created before the deactivation. */
+  async revokeForDeactivatedOwner(ownerRefs: string[], before: Date): Promise<number> {
+    let revoked = 0;
+    for (const id of await this.tokens.activeIdsOfOwners(ownerRefs, before)) {
+      const current = await this.tokens.findById(id);
+      if (!current) continue;
+      const { events } = await this.revokeOne(SYSTEM, current, 'the owner was deactivated in the directory', 'owner-deactivated');
+      if (events.length > 0) revoked++;
+    }
+    return revoked;
+  }
+
+  /** An active token whose owner the directory has deactivated shows as blocked (reactivation restores it). */
+  private withOwnerState(t: TokenDetails): TokenDetails {
+    return t.effectiveStatus === 'active' && !this.policy.ownerActive(t.ownerId) ? { ...t, effectiveStatus: 'blocked' } : t;
   }
 
   async rename(principal: Principal, id: string, name: string): Promise<TokenView> {

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Usage columns, token-manager indexes, name uniqueness among active tokens, usage dedupe, directory copy. */
+/** Usage columns, token-manager indexes, name uniqueness among active tokens, usage dedupe. */
 export class TokenLifecycle1764500000000 implements MigrationInterface {
   name = 'TokenLifecycle1764500000000';
 
@@ -21,13 +21,9 @@ export class TokenLifecycle1764500000000 implements MigrationInterface {
     await q.query(`CREATE INDEX tokens_due_idx ON token.tokens (expires_at) WHERE status = 'active' AND expires_at IS NOT NULL`);
     // usage batches already applied (at-least-once delivery)
     await q.query(`CREATE TABLE token.usage_batches (batch_id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    // group membership, copied from latchkey.directory.v1, for "owner's group" filters and admin checks
-    await q.query(`CREATE TABLE token.group_members (group_name text NOT NULL, user_id text NOT NULL, PRIMARY KEY (group_name, user_id))`);
-    await q.query('CREATE INDEX group_members_user_idx ON token.group_members (user_id)');
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE token.group_members');
     await q.query('DROP TABLE token.usage_batches');
     for (const idx of ['tokens_due_idx', 'tokens_owner_sort_idx', 'tokens_name_idx', 'tokens_last_used_idx', 'tokens_expires_idx', 'tokens_created_idx', 'tokens_active_name_uq']) {
       await q.query(`DROP INDEX token.${idx}`);
