@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { Issuer } from 'openid-client';
 import { IssueTokenResponse } from '@latchkey/contracts';
 import { ServiceProcess, waitFor } from '@latchkey/testing';
+import { generateToken } from '@latchkey/token-format';
 import { api, clientAuthorization, startSystem, System, VALIDATE_CLIENT, validate } from './system';
 
 const run = promisify(execFile);
@@ -146,8 +147,6 @@ describe('validation adapters end to end: decision codes, nginx auth_request, RF
     await waitFor(async () => (await validate(validator, { token: revoked.secret })).code === 'REVOKED', { what: 'REVOKED' });
     await waitFor(async () => (await validate(validator, { token: shortLived.secret })).code === 'EXPIRED', { timeoutMs: 10_000, what: 'EXPIRED' });
     // a random well-formed token: NOT_FOUND (and cached briefly as such)
-    const { generateToken } = await import('@latchkey/token-format');
-    const { randomBytes } = await import('node:crypto');
     await expect(validate(validator, { token: generateToken(randomBytes) })).resolves.toMatchObject({ code: 'NOT_FOUND' });
   });
 
