@@ -13,10 +13,12 @@ type ServiceName = keyof typeof SERVICES;
 
 const read = (p: string) => readFileSync(path.join(WORKSPACE_ROOT, p), 'utf8');
 
-/** Environment variables a service's config schema declares (its own file plus the shared base schema). */
+/** Environment variables a service's config schema declares (its own file, the shared base schema, and libs/auth's when merged). */
 function knownEnv(app: ServiceName): Set<string> {
   const dir = path.join(WORKSPACE_ROOT, 'apps', app, 'src', 'config');
-  const sources = [read('libs/service-kit/src/config.ts'), ...readdirSync(dir).filter((f) => f.endsWith('.config.ts')).map((f) => readFileSync(path.join(dir, f), 'utf8'))];
+  const own = readdirSync(dir).filter((f) => f.endsWith('.config.ts')).map((f) => readFileSync(path.join(dir, f), 'utf8'));
+  const auth = own.some((s) => s.includes('authEnvSchema')) ? [read('libs/auth/src/auth.config.ts')] : [];
+  const sources = [read('libs/service-kit/src/config.ts'), ...auth, ...own];
   return new Set(sources.flatMap((s) => [...s.matchAll(/^\s+([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1])));
 }
 

@@ -62,8 +62,8 @@ describe('walking skeleton: issue, validate on every replica, revoke everywhere'
     await api(system.token, 'DELETE', `/v1/tokens/${body.token.id}`, admin);
     const entries = await waitFor(
       async () => {
-        // the audit API is admin-only (dev default secret until libs/auth) and lists newest first
-        const res = await system.audit!.fetch(`/v1/audit?aggregateId=${body.token.id}`, { headers: { authorization: 'Bearer dev-audit-admin-secret-change-me' } });
+        // the audit API is admin-only (the bootstrap admin token) and lists newest first
+        const res = await system.audit!.fetch(`/v1/audit?aggregateId=${body.token.id}`, { headers: { authorization: `Bearer ${admin}` } });
         const json = (await res.json()) as { items: Array<{ type: string; version: number }> };
         return json.items.length >= 2 ? json.items : null;
       },

@@ -1,5 +1,6 @@
 import { Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule, HttpLatchkeyTokenAuthenticator, LatchkeyTokenAuthenticatorProvider, oidcOptionsFromEnv } from '@latchkey/auth';
 import { dataSourceOptions, HealthModule, loggerModule, MetricsModule, openServiceDataSource } from '@latchkey/service-kit';
 import { AuditConfigModule } from './config/audit-config.module';
 import { AuditServiceConfig } from './config/audit-service.config';
@@ -8,14 +9,31 @@ import { DatabaseReadiness } from './database/database-readiness';
 import { AuditEntriesModule } from './entries/audit-entries.module';
 import { IngestModule } from './ingest/ingest.module';
 import { QueryModule } from './query/query.module';
-import { AdminAuthModule } from './auth/admin-auth.module';
 import { ChainModule } from './chain/chain.module';
 import { AuditKafkaModule } from './kafka/audit-kafka.module';
 import { RetentionModule } from './retention/retention.module';
 import { SiemModule } from './siem/siem.module';
 
+export interface AuditAppOptions {
+  /** how Latchkey tokens are authenticated; default: token-service's internal lookup (tests pass an in-process one) */
+  latchkeyTokens?: LatchkeyTokenAuthenticatorProvider;
+}
+
+/** Latchkey admin tokens presented to the audit API are looked up (by HMAC) on token-service. */
+export function httpLatchkeyTokens(config: AuditServiceConfig): LatchkeyTokenAuthenticatorProvider {
+  return {
+    useFactory: () =>
+      new HttpLatchkeyTokenAuthenticator({
+        baseUrl: config.TOKEN_SERVICE_URL,
+        internalSecret: config.LATCHKEY_INTERNAL_SECRET,
+        pepper: config.LATCHKEY_PEPPER,
+        tokenPrefix: config.LATCHKEY_TOKEN_PREFIX,
+      }),
+  };
+}
+
 /** The audit-service root module, built from validated configuration. */
-export function createAppModule(config: AuditServiceConfig): Type<unknown> {
+export function createAppModule(config: AuditServiceConfig, options: AuditAppOptions = {}): Type<unknown> {
   @Module({
     imports: [
       AuditConfigModule.forRoot(config),
@@ -29,7 +47,8 @@ export function createAppModule(config: AuditServiceConfig): Type<unknown> {
         dataSourceFactory: (options) => openServiceDataSource(options!),
       }),
       AuditKafkaModule,
-      AdminAuthModule,
+      // admins only: OIDC users in LATCHKEY_ADMIN_GROUP, or Latchkey tokens with the admin scope
+      AuthModule.forRoot({ oidc: oidcOptionsFromEnv(config), latchkeyTokens: options.latchkeyTokens ?? httpLatchkeyTokens(config) }),
       AuditEntriesModule,
       IngestModule,
       QueryModule,

@@ -35,6 +35,7 @@ export async function startSystem(
     /** extra environment for token-service (e.g. a short expiry interval) */
     tokenEnv?: Record<string, string>;
     validatorEnv?: Record<string, string>;
+    auditEnv?: Record<string, string>;
     /** start dev-idp first and pass LATCHKEY_OIDC_ISSUER to the services (sign in with oidcLogin({ issuer: system.idp.baseUrl, user })) */
     idp?: boolean;
   } = {},
@@ -84,7 +85,9 @@ export async function startSystem(
       system.validators.push(new ServiceProcess({ app: 'validation-service', port: nextPort++, env: validatorEnv, label: `${namespace}-validation-${i + 1}` }));
     }
     const others: ServiceProcess[] = [...system.validators];
-    if (options.audit) others.push((system.audit = new ServiceProcess({ app: 'audit-service', port: ports.audit, env, label: `${namespace}-audit` })));
+    // audit-service authenticates admin tokens through token-service (started above)
+    const auditEnv = { ...env, TOKEN_SERVICE_URL: system.token.baseUrl, ...options.auditEnv };
+    if (options.audit) others.push((system.audit = new ServiceProcess({ app: 'audit-service', port: ports.audit, env: auditEnv, label: `${namespace}-audit` })));
     if (options.policy) others.push((system.policy = new ServiceProcess({ app: 'policy-service', port: ports.policy, env, label: `${namespace}-policy` })));
     // start in parallel: each waits for its own /health/ready
     await Promise.all(others.map((s) => s.start().then(() => started.push(s))));

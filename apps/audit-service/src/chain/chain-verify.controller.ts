@@ -1,13 +1,13 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminGuard, ManagementAuthGuard } from '@latchkey/auth';
 import { CommonErrorCodes, DomainError } from '@latchkey/contracts';
-import { AdminAuthGuard } from '../auth/admin-auth.guard';
 import { ChainVerifyService, VerifyReport } from './chain-verify.service';
 import { VerifyQueryDto } from './dto/verify-query.dto';
 
 @ApiTags('audit')
 @ApiBearerAuth()
-@UseGuards(AdminAuthGuard)
+@UseGuards(ManagementAuthGuard, AdminGuard)
 @Controller('v1/audit/verify')
 export class ChainVerifyController {
   constructor(private readonly verifier: ChainVerifyService) {}

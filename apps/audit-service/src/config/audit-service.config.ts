@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { authEnvSchema } from '@latchkey/auth';
 import { baseEnvSchema, loadConfig } from '@latchkey/service-kit';
 
-/** The development default of the temporary admin secret: refused when NODE_ENV=production. */
-export const DEV_AUDIT_ADMIN_SECRET = 'dev-audit-admin-secret-change-me';
+/** The development default of the pepper (shared with token-service): refused when NODE_ENV=production. */
+export const DEV_PEPPER = 'dev-pepper-change-me-in-production';
 
 const ms = (def: number, min = 10) => z.coerce.number().int().min(min).default(def);
 
 export const auditServiceEnvSchema = baseEnvSchema
+  .merge(authEnvSchema)
   .extend({
     PORT: z.coerce.number().int().min(1).max(65535).default(3004),
     /** the PostgreSQL schema of the audit log; only tests change it (a fresh schema per run) */
@@ -14,8 +16,11 @@ export const auditServiceEnvSchema = baseEnvSchema
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,50}$/, 'LATCHKEY_AUDIT_SCHEMA must be a lower-case identifier')
       .default('audit'),
-    /** (secret) bearer secret for the admin endpoints, until libs/auth lands */
-    LATCHKEY_AUDIT_ADMIN_SECRET: z.string().min(16, 'LATCHKEY_AUDIT_ADMIN_SECRET must be at least 16 characters').default(DEV_AUDIT_ADMIN_SECRET),
+    /** token-service, which authenticates Latchkey admin tokens presented to the audit API */
+    TOKEN_SERVICE_URL: z.string().url().default('http://127.0.0.1:3001'),
+    /** (secret) HMAC key of stored token hashes; must equal token-service's */
+    LATCHKEY_PEPPER: z.string().min(16, 'LATCHKEY_PEPPER must be at least 16 characters').default(DEV_PEPPER),
+    LATCHKEY_TOKEN_PREFIX: z.string().regex(/^[a-z][a-z0-9]{0,14}_$/, 'LATCHKEY_TOKEN_PREFIX must look like "lk_"').default('lk_'),
     /** (secret) Ed25519 private key for checkpoints: PKCS8 PEM, or base64 of the PEM or DER */
     LATCHKEY_AUDIT_SIGNING_KEY: z.string().optional(),
     /** without LATCHKEY_AUDIT_SIGNING_KEY (development only): a key generated once and kept in this file (0600) */
@@ -32,8 +37,8 @@ export const auditServiceEnvSchema = baseEnvSchema
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV !== 'production') return;
-    if (c.LATCHKEY_AUDIT_ADMIN_SECRET === DEV_AUDIT_ADMIN_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['LATCHKEY_AUDIT_ADMIN_SECRET'], message: 'set a real secret in production' });
+    if (c.LATCHKEY_PEPPER === DEV_PEPPER) {
+      ctx.addIssue({ code: 'custom', path: ['LATCHKEY_PEPPER'], message: 'set the real pepper in production' });
     }
     if (!c.LATCHKEY_AUDIT_SIGNING_KEY) {
       ctx.addIssue({ code: 'custom', path: ['LATCHKEY_AUDIT_SIGNING_KEY'], message: 'an Ed25519 key is required in production' });

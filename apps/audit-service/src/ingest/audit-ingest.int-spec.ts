@@ -6,6 +6,7 @@ import { Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { Registry } from 'prom-client';
 import { AuditEcsRecord, Topics, topicName } from '@latchkey/contracts';
+import { latchkeyTokenPrincipal, LatchkeyTokenAuthenticator } from '@latchkey/auth';
 import { createKafka, KafkaEventPublisher } from '@latchkey/messaging';
 import { METRICS_REGISTRY, ProblemDetailsFilter, strictValidationPipe } from '@latchkey/service-kit';
 import { infraDefaults, waitFor } from '@latchkey/testing';
@@ -17,7 +18,18 @@ import { AuditEntryRepository } from '../entries/audit-entry.repository';
 import { DeadLetterHeaders } from './dead-letter.port';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/latchkey';
-const ADMIN = 'int-spec-admin-secret-0123456789';
+const ADMIN = 'int-spec-admin-token';
+const READER = 'int-spec-read-token';
+
+/** In-process stand-in for token-service's lookup: one admin-scope token, one read-scope token. */
+const tokens: LatchkeyTokenAuthenticator = {
+  authenticate: async (bearer) =>
+    bearer === ADMIN
+      ? latchkeyTokenPrincipal({ id: 'tok-admin', ownerId: 'admin', scopes: ['admin'] })
+      : bearer === READER
+        ? latchkeyTokenPrincipal({ id: 'tok-reader', ownerId: 'alice', scopes: ['read'] })
+        : null,
+};
 
 async function counter(registry: Registry, name: string, labels: Record<string, string>): Promise<number> {
   const metric = await registry.getSingleMetric(name)?.get();
@@ -67,7 +79,6 @@ describe('audit-service against Kafka and PostgreSQL', () => {
     KAFKA_BROKERS: infraDefaults.kafkaBrokers.join(','),
     LATCHKEY_TOPIC_NAMESPACE: namespace,
     LATCHKEY_AUDIT_SCHEMA: schema,
-    LATCHKEY_AUDIT_ADMIN_SECRET: ADMIN,
     LATCHKEY_AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     LATCHKEY_AUDIT_CHECKPOINT_INTERVAL_MS: '3600000',
     LOG_LEVEL: 'warn',
@@ -83,7 +94,7 @@ describe('audit-service against Kafka and PostgreSQL', () => {
 
   beforeAll(async () => {
     await db.connect();
-    app = await NestFactory.create(createAppModule(config), { logger: ['error'] });
+    app = await NestFactory.create(createAppModule(config, { latchkeyTokens: { useValue: tokens } }), { logger: ['error'] });
     app.useGlobalPipes(strictValidationPipe());
     app.useGlobalFilters(new ProblemDetailsFilter());
     await app.listen(0, '127.0.0.1');
@@ -201,10 +212,11 @@ describe('audit-service against Kafka and PostgreSQL', () => {
     expect(rows[1]).toContain('AccessDenied');
   });
 
-  it('refuses callers without the admin credential, and bad filters with a 400 problem', async () => {
+  it('refuses callers who are not administrators, and bad filters with a 400 problem', async () => {
     for (const path of ['/v1/audit', '/v1/audit/export', '/v1/audit/verify']) {
       expect((await get(path, '')).status).toBe(401);
       expect((await get(path, 'wrong-secret-wrong-secret')).status).toBe(401);
+      expect((await get(path, READER)).status).toBe(403);
     }
     for (const q of ['limit=501', 'from=yesterday', 'action=TokenStolen', 'ip=1.2.3', 'cursor=czA', 'from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z']) {
       const res = await get(`/v1/audit?${q}`);

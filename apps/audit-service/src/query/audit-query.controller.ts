@@ -1,7 +1,7 @@
 import { Controller, Get, Logger, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { AdminGuard, ManagementAuthGuard } from '@latchkey/auth';
 import type { Response } from 'express';
-import { AdminAuthGuard } from '../auth/admin-auth.guard';
 import { AuditQueryService, decodeCursor, toFilter } from './audit-query.service';
 import { AUDIT_QUERY_DEFAULT_LIMIT, AuditExportDto, AuditQueryDto } from './dto/audit-query.dto';
 import { AuditEntryListDto } from './dto/audit-entry.dto';
@@ -9,7 +9,7 @@ import { csvHeader, csvLine, ndjsonLine } from './audit-export.format';
 
 @ApiTags('audit')
 @ApiBearerAuth()
-@UseGuards(AdminAuthGuard)
+@UseGuards(ManagementAuthGuard, AdminGuard)
 @Controller('v1/audit')
 export class AuditQueryController {
   private readonly logger = new Logger(AuditQueryController.name);
