@@ -18,6 +18,8 @@ function formDecode(s: string): string | undefined {
 export class ClientAuthenticator {
   private readonly secrets = new Map<string, Buffer>();
   private readonly decoy = digest('decoy');
+  /** headers already verified (the hot path sees the same few proxies' headers on every request) */
+  private readonly verified = new Map<string, string>();
 
   constructor(clients: ReadonlyMap<string, string>) {
     for (const [id, secret] of clients) this.secrets.set(id, digest(secret));
@@ -26,6 +28,17 @@ export class ClientAuthenticator {
   /** the client id, or null when the header is missing, malformed or wrong */
   authenticate(header: string | undefined): string | null {
     if (!header || header.length > 1024) return null;
+    const known = this.verified.get(header);
+    if (known !== undefined) return known;
+    const id = this.verify(header);
+    if (id !== null) {
+      if (this.verified.size >= 256) this.verified.clear();
+      this.verified.set(header, id);
+    }
+    return id;
+  }
+
+  private verify(header: string): string | null {
     const match = /^basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header);
     if (!match) return null;
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');

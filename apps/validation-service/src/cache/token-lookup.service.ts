@@ -13,24 +13,37 @@ export class TokenLookupService {
   private readonly logger = new Logger(TokenLookupService.name);
   private readonly inFlight = new Map<string, Promise<TokenLookupResult | null>>();
   private lastReadModelWarning = 0;
+  // label children bound once: a labelled inc() hashes its labels on every call
+  private readonly memoryHits;
+  private readonly negativeHits;
 
   constructor(
     private readonly memory: MemoryTokenCache,
     private readonly readModel: TokenReadModel,
     private readonly source: TokenSource,
     private readonly metrics: ValidationMetrics,
-  ) {}
+  ) {
+    this.memoryHits = metrics.lookups.labels('memory');
+    this.negativeHits = metrics.lookups.labels('negative');
+  }
 
-  async lookup(hmac: string): Promise<TokenLookupResult | null> {
+  /** What memory alone can answer, without I/O: a result, null (a remembered 404), or undefined (needs a lookup). */
+  cached(hmac: string): TokenLookupResult | null | undefined {
     const cached = this.memory.find(hmac);
     if (cached) {
-      this.metrics.lookups.inc({ layer: 'memory' });
+      this.memoryHits.inc();
       return cached;
     }
     if (this.memory.isKnownMissing(hmac)) {
-      this.metrics.lookups.inc({ layer: 'negative' });
+      this.negativeHits.inc();
       return null;
     }
+    return undefined;
+  }
+
+  async lookup(hmac: string): Promise<TokenLookupResult | null> {
+    const cached = this.cached(hmac);
+    if (cached !== undefined) return cached;
     const fromReadModel = await this.fromReadModel(hmac);
     if (fromReadModel) {
       this.metrics.lookups.inc({ layer: 'redis' });
@@ -45,7 +58,7 @@ export class TokenLookupService {
    */
   async lookupFresh(hmac: string): Promise<TokenLookupResult | null> {
     if (this.memory.isKnownMissing(hmac)) {
-      this.metrics.lookups.inc({ layer: 'negative' });
+      this.negativeHits.inc();
       return null;
     }
     return this.sourceOnce(hmac);

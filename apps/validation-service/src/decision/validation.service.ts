@@ -1,10 +1,10 @@
-import type { DecisionChannel, TokenLookupResult, ValidateRequest, ValidateResponse } from '@latchkey/contracts';
+import type { DecisionChannel, DecisionCode, TokenLookupResult, ValidateRequest, ValidateResponse } from '@latchkey/contracts';
 import { hashToken } from '@latchkey/token-format';
 import { TokenLookupService } from '../cache/token-lookup.service';
 import type { ValidationServiceConfig } from '../config/validation-service.config';
 import { ValidationMetrics } from '../metrics/validation.metrics';
 import type { DecisionContext } from '../telemetry/telemetry.service';
-import { AccessView, ALLOW_ALL, Decision, decide, readCredentials } from './domain';
+import { AccessView, ALLOW_ALL, Decision, decide, PresentedCredentials, readCredentials } from './domain';
 
 export const CLOCK = Symbol('CLOCK');
 export type Clock = () => number;
@@ -42,6 +42,7 @@ export class ValidationService {
   private readonly pepper: string;
   private readonly prefix: string;
   private readonly verifyWhenStale: boolean;
+  private readonly decisionCounters = new Map<DecisionCode, { inc(): void }>();
 
   constructor(
     config: ValidationServiceConfig,
@@ -57,25 +58,65 @@ export class ValidationService {
     this.verifyWhenStale = config.LATCHKEY_STALE_MODE === 'verify';
   }
 
-  async validate(request: ValidateRequest, channel: DecisionChannel = 'json'): Promise<ValidateResponse> {
-    return (await this.validateWithState(request, channel)).response;
+  validate(request: ValidateRequest, channel: DecisionChannel = 'json'): Promise<ValidateResponse> {
+    const credentials = readCredentials(request, this.prefix);
+    if (credentials.kind !== 'token') return Promise.resolve(this.finish(request, credentials, null, false, channel).response);
+    const hmac = hashToken(this.pepper, credentials.token);
+    const stale = this.staleness.stale;
+    if (!stale) {
+      // the cache-hit path: no await, no Redis, no Kafka
+      const cached = this.lookups.cached(hmac);
+      if (cached !== undefined) {
+        try {
+          return Promise.resolve(this.finish(request, credentials, cached, false, channel).response);
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      }
+    }
+    return this.withLookup(request, credentials, hmac, stale, channel).then((r) => r.response);
   }
 
   /** validate, plus when the token was created (RFC 7662 `iat`); createdAt is null when no token was identified */
   async validateWithState(request: ValidateRequest, channel: DecisionChannel = 'json'): Promise<{ response: ValidateResponse; createdAt: string | null }> {
     const credentials = readCredentials(request, this.prefix);
-    const stale = this.staleness.stale;
-    let lookup: TokenLookupResult | null = null;
-    if (credentials.kind === 'token') {
-      const hmac = hashToken(this.pepper, credentials.token);
-      if (stale) this.metrics.staleAnswers.inc({ mode: this.verifyWhenStale ? 'verify' : 'deny' });
-      lookup = stale && this.verifyWhenStale ? await this.lookups.lookupFresh(hmac) : await this.lookups.lookup(hmac);
-    }
+    if (credentials.kind !== 'token') return this.finish(request, credentials, null, false, channel);
+    return this.withLookup(request, credentials, hashToken(this.pepper, credentials.token), this.staleness.stale, channel);
+  }
+
+  private async withLookup(
+    request: ValidateRequest,
+    credentials: PresentedCredentials,
+    hmac: string,
+    stale: boolean,
+    channel: DecisionChannel,
+  ): Promise<{ response: ValidateResponse; createdAt: string | null }> {
+    if (stale) this.metrics.staleAnswers.inc({ mode: this.verifyWhenStale ? 'verify' : 'deny' });
+    const lookup = stale && this.verifyWhenStale ? await this.lookups.lookupFresh(hmac) : await this.lookups.lookup(hmac);
+    return this.finish(request, credentials, lookup, stale, channel);
+  }
+
+  private finish(
+    request: ValidateRequest,
+    credentials: PresentedCredentials,
+    lookup: TokenLookupResult | null,
+    stale: boolean,
+    channel: DecisionChannel,
+  ): { response: ValidateResponse; createdAt: string | null } {
     const decision = decide({ credentials, method: request.method, ip: request.ip, path: request.path }, lookup, new Date(this.clock()), this.view);
     if (stale && !this.verifyWhenStale && decision.code === 'VALID') throw new StaleReplicaError();
-    this.metrics.decisions.inc({ code: decision.code });
+    this.decisionCounter(decision.code).inc();
     this.telemetry.record(decision, { method: request.method, path: request.path, ip: request.ip, userAgent: request.userAgent ?? null, channel });
     const response: ValidateResponse = { valid: decision.code === 'VALID', ...decision };
     return { response, createdAt: decision.tokenId !== null && lookup ? lookup.token.createdAt : null };
+  }
+
+  private decisionCounter(code: DecisionCode): { inc(): void } {
+    let child = this.decisionCounters.get(code);
+    if (!child) {
+      child = this.metrics.decisions.labels(code);
+      this.decisionCounters.set(code, child);
+    }
+    return child;
   }
 }

@@ -1,0 +1,156 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+import Redis from 'ioredis';
+import { IssueTokenResponse, TokenView } from '@latchkey/contracts';
+import { api, clientAuthorization, ServiceProcess, startSystem, System, waitFor } from '@latchkey/testing';
+import { generateToken, hashToken } from '@latchkey/token-format';
+import { percentile, report } from './report';
+
+/**
+ * `npm run bench:validate`: POST /v1/validate on a cache hit vs a bare node:http server answering a fixed 200, same
+ * machine, same run, same autocannon settings (50 connections); p99 of cache misses (from Redis, from token-service);
+ * RSS of a replica holding 100,000 cached tokens.
+ */
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = 50;
+const MISSES = Number(process.env.BENCH_MISSES ?? 300);
+const CACHED = Number(process.env.BENCH_CACHED_TOKENS ?? 100_000);
+
+const BARE_SERVER = `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end('{"valid":true}'); }); }).listen(Number(process.argv[1]), '127.0.0.1', () => console.log('listening'));`;
+
+async function cannon(url: string, init: { method?: 'POST' | 'GET'; headers?: Record<string, string>; body?: string } = {}) {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, method: init.method ?? 'GET', headers: init.headers, body: init.body });
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+async function timedEach(concurrency: number, items: string[], task: (item: string) => Promise<void>): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) {
+        const item = items[next++];
+        const t = performance.now();
+        await task(item);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return latencies;
+}
+
+function rssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line?.split(/\s+/)[1] ?? NaN) / 1024;
+}
+
+describe('bench: validate', () => {
+  let system: System;
+  let bare: ChildProcess;
+  const barePort = 4700 + (process.pid % 90);
+
+  beforeAll(async () => {
+    system = await startSystem({ validators: 2, validatorEnv: { LOG_LEVEL: 'warn', LATCHKEY_CACHE_MAX_ENTRIES: String(CACHED * 2) } });
+    bare = spawn(process.execPath, ['-e', BARE_SERVER, String(barePort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => bare.stdout?.once('data', () => resolve()));
+  }, 180_000);
+
+  afterAll(async () => {
+    bare?.kill();
+    await system?.stop();
+  }, 60_000);
+
+  const post = (v: ServiceProcess, token: string) =>
+    v.fetch('/v1/validate', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: clientAuthorization() },
+      body: JSON.stringify({ token, method: 'GET', path: '/rest/api/2/myself', ip: '10.1.2.3' }),
+    });
+
+  it('validates a cached token at a large fraction of bare node:http speed', async () => {
+    const [v1, v2] = system.validators;
+    const admin = system.bootstrapToken();
+    const hit = (await api<IssueTokenResponse>(system.token, 'POST', '/v1/tokens', admin, { name: 'bench-hit', scopes: ['read'], expiresInDays: 1 })).body;
+    await waitFor(async () => ((await (await post(v1, hit.secret)).json()) as { code: string }).code === 'VALID', { what: 'warm cache' });
+
+    const body = JSON.stringify({ token: hit.secret, method: 'GET', path: '/rest/api/2/myself', ip: '10.1.2.3' });
+    const headers = { 'content-type': 'application/json', authorization: clientAuthorization() };
+    const bareBefore = await cannon(`http://127.0.0.1:${barePort}/`, { method: 'POST', headers, body });
+    const validate = await cannon(`${v1.baseUrl}/v1/validate`, { method: 'POST', headers, body });
+    const bareAfter = await cannon(`http://127.0.0.1:${barePort}/`, { method: 'POST', headers, body });
+    const bareRps = (bareBefore.rps + bareAfter.rps) / 2;
+
+    // misses: tokens known to token-service, cached nowhere yet (v1 asks token-service), then Redis-only (v2)
+    const issued: string[] = [];
+    await timedEach(8, Array.from({ length: MISSES }, (_, i) => `bench-miss-${i}`), async (name) => {
+      const r = await api<IssueTokenResponse>(system.token, 'POST', '/v1/tokens', admin, { name, scopes: ['read'], expiresInDays: 1 });
+      issued.push(r.body.secret);
+    });
+    const check = async (v: ServiceProcess, t: string) => {
+      const r = await post(v, t);
+      const d = (await r.json()) as { code: string };
+      if (d.code !== 'VALID') throw new Error(`expected VALID, got ${d.code}`);
+    };
+    const fromSource = await timedEach(10, issued, (t) => check(v1, t));
+    const fromRedis = await timedEach(10, issued, (t) => check(v2, t));
+    const unknown = await timedEach(10, Array.from({ length: MISSES }, () => generateToken(randomBytes)), async (t) => {
+      await (await post(v1, t)).arrayBuffer();
+    });
+
+    // 100,000 cached tokens: seeded into the Redis read model, pulled into v2's memory by validating each once
+    const redis = new Redis(system.env.REDIS_URL);
+    const prefix = `lk:vs:{${system.namespace}}:`;
+    const secrets: string[] = [];
+    for (let offset = 0; offset < CACHED; offset += 5_000) {
+      const pipeline = redis.pipeline();
+      for (let i = offset; i < Math.min(CACHED, offset + 5_000); i++) {
+        const secret = generateToken(randomBytes);
+        const view: TokenView = {
+          id: randomUUID(), ownerId: `user-${i % 5000}`, createdBy: 'bench', name: `cached ${i}`, hint: `lk_…${secret.slice(-4)}`, scopes: ['read'],
+          allowedCidrs: i % 10 === 0 ? ['10.0.0.0/8'] : [], status: 'active', createdAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+          revokedAt: null, revokedReason: null, secretGeneration: 1, previousSecretValidUntil: null, version: 1,
+        };
+        pipeline.set(`${prefix}hash:${hashToken(system.env.LATCHKEY_PEPPER, secret)}`, `${view.id} 1`);
+        pipeline.hset(`${prefix}tok:${view.id}`, 'v', '1', 's', JSON.stringify(view));
+        secrets.push(secret);
+      }
+      await pipeline.exec();
+    }
+    const rssBefore = rssMb(v2.pid!);
+    const fill = await timedEach(32, secrets, (t) => check(v2, t));
+    const metrics = await (await v2.fetch('/metrics')).text();
+    const memoryHits = metrics.split('\n').find((l) => l.startsWith('latchkey_validation_lookups_total{layer="redis"}'));
+    const rss = rssMb(v2.pid!);
+    // cleanup of the seeded keys (shared Redis)
+    for (let i = 0; i < secrets.length; i += 5_000) {
+      const keys = secrets.slice(i, i + 5_000).map((s) => `${prefix}hash:${hashToken(system.env.LATCHKEY_PEPPER, s)}`);
+      await redis.del(...keys);
+    }
+    const tokKeys = await redis.keys(`${prefix}tok:*`);
+    for (let i = 0; i < tokKeys.length; i += 5_000) await redis.del(...tokKeys.slice(i, i + 5_000));
+    redis.disconnect();
+
+    report(`POST /v1/validate, cache hit (autocannon, ${CONNECTIONS} connections, ${DURATION_S} s each, same run)`, {
+      'bare node:http req/s (before, after)': `${Math.round(bareBefore.rps)}, ${Math.round(bareAfter.rps)}`,
+      'bare node:http p50 / p99 ms': `${bareBefore.p50} / ${bareBefore.p99}`,
+      'validate req/s': Math.round(validate.rps),
+      'validate p50 / p99 ms': `${validate.p50} / ${validate.p99}`,
+      'validate non-2xx, errors': `${validate.non2xx}, ${validate.errors}`,
+      'ratio (validate / bare)': validate.rps / bareRps,
+    });
+    report(`cache misses (${MISSES} tokens each, 10 concurrent callers)`, {
+      'miss -> token-service p50 / p99 ms': `${percentile(fromSource, 50).toFixed(2)} / ${percentile(fromSource, 99).toFixed(2)}`,
+      'miss -> Redis read model p50 / p99 ms': `${percentile(fromRedis, 50).toFixed(2)} / ${percentile(fromRedis, 99).toFixed(2)}`,
+      'unknown token (NOT_FOUND) p50 / p99 ms': `${percentile(unknown, 50).toFixed(2)} / ${percentile(unknown, 99).toFixed(2)}`,
+    });
+    report(`memory of a replica holding ${CACHED} cached tokens`, {
+      'RSS before filling MB': rssBefore,
+      'RSS after MB': rss,
+      'fill: validations from Redis, p99 ms (32 concurrent)': percentile(fill, 99),
+      'redis lookups counted': memoryHits ?? 'n/a',
+    });
+    expect(validate.non2xx).toBe(0);
+  });
+});
