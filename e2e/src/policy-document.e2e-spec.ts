@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics, topicName } from '@latchkey/contracts';
-import { createDatabase, infraDefaults, ServiceProcess, uniqueName, waitFor } from '@latchkey/testing';
+import { generateToken } from '@latchkey/token-format';
+import { api, infraDefaults, ServiceProcess, startSystem, System, SYSTEM_SCIM_TOKEN, waitFor } from '@latchkey/testing';
 
-const SCIM_TOKEN = 'scim-e2e-token-0123456789';
-const ADMIN = 'policy-e2e-admin-secret-0123';
+const SCIM_TOKEN = SYSTEM_SCIM_TOKEN;
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -11,17 +12,19 @@ const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 type Json = Record<string, unknown>;
 
 describe('policy document: versioned PUT with If-Match, evaluation through SCIM-fed membership', () => {
-  let db: Awaited<ReturnType<typeof createDatabase>>;
+  let system: System;
   let policy: ServiceProcess;
-  const namespace = uniqueName('e2e_policy');
   const policyEvents: Json[] = [];
   let consumer: ReturnType<Kafka['consumer']>;
+  /** administrators' Latchkey tokens (admin scope), made by the bootstrap admin on their behalf */
+  const admins: Record<string, string> = {};
+  let writer: string;
 
   async function call(method: string, path: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string>; bearer?: string } = {}) {
     const res = await policy.fetch(path, {
       method,
       headers: {
-        authorization: `Bearer ${opts.bearer ?? ADMIN}`,
+        authorization: `Bearer ${opts.bearer ?? admins.ada}`,
         ...(opts.body !== undefined || opts.raw !== undefined ? { 'content-type': 'application/json' } : {}),
         ...opts.headers,
       },
@@ -31,26 +34,22 @@ describe('policy document: versioned PUT with If-Match, evaluation through SCIM-
     return { status: res.status, etag: res.headers.get('etag'), body: (text ? JSON.parse(text) : {}) as Json };
   }
   const put = (ifMatch: string | undefined, rules: unknown, actor = 'ada') =>
-    call('PUT', '/v1/policy', { body: { rules }, headers: { ...(ifMatch ? { 'if-match': ifMatch } : {}), 'x-latchkey-actor': actor } });
+    call('PUT', '/v1/policy', { body: { rules }, headers: ifMatch ? { 'if-match': ifMatch } : {}, bearer: admins[actor] });
+  async function tokenFor(ownerId: string, scopes: string[]): Promise<string> {
+    const res = await api<{ secret: string }>(system.token, 'POST', '/v1/tokens', system.bootstrapToken(), { name: `${ownerId} e2e`, scopes, ownerId, expiresInDays: 1 });
+    if (res.status !== 201) throw new Error(`token for ${ownerId}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.secret;
+  }
   const scim = (method: string, path: string, body?: unknown) => call(method, `/scim/v2${path}`, { body, bearer: SCIM_TOKEN });
   const evaluate = (body: unknown) => call('POST', '/v1/policy/evaluate', { body });
 
   beforeAll(async () => {
-    db = await createDatabase('lk_e2e_policy');
-    policy = new ServiceProcess({
-      app: 'policy-service',
-      port: 4300 + (process.pid % 300),
-      env: {
-        DATABASE_URL: db.url,
-        KAFKA_BROKERS: infraDefaults.kafkaBrokers.join(','),
-        LATCHKEY_TOPIC_NAMESPACE: namespace,
-        LATCHKEY_SCIM_TOKEN: SCIM_TOKEN,
-        LATCHKEY_POLICY_ADMIN_SECRET: ADMIN,
-        LATCHKEY_OUTBOX_POLL_MS: '100',
-      },
-      label: `${namespace}-policy`,
-    });
-    await policy.start();
+    system = await startSystem({ policy: true, policyEnv: { LATCHKEY_OUTBOX_POLL_MS: '100' } });
+    policy = system.policy!;
+    const namespace = system.namespace;
+    admins.ada = await tokenFor('ada', ['write', 'admin']);
+    admins.bob = await tokenFor('bob', ['write', 'admin']);
+    writer = await tokenFor('walt', ['write']);
     const kafka = new Kafka({ clientId: namespace, brokers: infraDefaults.kafkaBrokers, logLevel: logLevel.NOTHING });
     consumer = kafka.consumer({ groupId: `${namespace}-reader`, sessionTimeout: 6000, heartbeatInterval: 1000 });
     await consumer.connect();
@@ -60,15 +59,19 @@ describe('policy document: versioned PUT with If-Match, evaluation through SCIM-
 
   afterAll(async () => {
     await consumer?.disconnect().catch(() => undefined);
-    await policy?.stop();
-    await db?.drop();
+    await system?.stop();
   }, 60_000);
 
   it('serves the defaults at version 0, then a change at version 1 with diff, actor and PolicyChanged on Kafka', async () => {
     const initial = await call('GET', '/v1/policy');
     expect(initial).toMatchObject({ status: 200, etag: '"0"', body: { version: 0, rules: { adminGroup: 'latchkey-admins', deactivation: 'blocked', basicAuth: { mode: 'allowed' } } } });
 
-    const changed = await put('"0"', { ...(initial.body.rules as Json), deactivation: 'revoked', ipAllowlist: ['10.1.2.3/8', '2001:DB8::/32'] });
+    // the acting admin comes from the credential; a header naming someone else is ignored
+    const changed = await call('PUT', '/v1/policy', {
+      body: { rules: { ...(initial.body.rules as Json), deactivation: 'revoked', ipAllowlist: ['10.1.2.3/8', '2001:DB8::/32'] } },
+      headers: { 'if-match': '"0"', 'x-latchkey-actor': 'mallory' },
+      bearer: admins.ada,
+    });
     expect(changed).toMatchObject({ status: 200, etag: '"1"', body: { version: 1, rules: { deactivation: 'revoked', ipAllowlist: ['10.0.0.0/8', '2001:db8::/32'] } } });
     expect((changed.body.diff as Json[]).map((d) => d.path)).toEqual(['deactivation', 'ipAllowlist']);
 
@@ -77,7 +80,7 @@ describe('policy document: versioned PUT with If-Match, evaluation through SCIM-
       type: 'PolicyChanged',
       aggregateId: 'policy',
       version: 1,
-      actor: { userId: 'ada' },
+      actor: { userId: 'ada', via: 'latchkey-token', tokenId: expect.any(String) },
       data: { rules: { deactivation: 'revoked' }, diff: [{ path: 'deactivation', before: 'blocked', after: 'revoked' }, { path: 'ipAllowlist' }] },
     });
   });
@@ -138,10 +141,16 @@ describe('policy document: versioned PUT with If-Match, evaluation through SCIM-
       expect(res.status).toBe(413);
     });
 
-    it('refuses callers without the admin credential', async () => {
+    it('refuses callers without an administrator credential: 401 unknown, 403 not an admin', async () => {
       expect((await call('PUT', '/v1/policy', { body: { rules: {} }, headers: { 'if-match': version }, bearer: 'wrong' })).status).toBe(401);
       expect((await call('POST', '/v1/policy/evaluate', { body: {}, bearer: 'wrong' })).status).toBe(401);
       expect((await call('GET', '/v1/directory/users', { bearer: SCIM_TOKEN })).status).toBe(401);
+      // a well-formed Latchkey token (valid checksum) that token-service does not know
+      const unknown = generateToken(randomBytes);
+      expect((await call('GET', '/v1/directory/users', { bearer: unknown })).status).toBe(401);
+      expect((await call('PUT', '/v1/policy', { body: { rules: {} }, headers: { 'if-match': version }, bearer: writer })).status).toBe(403);
+      expect((await call('POST', '/v1/policy/evaluate', { body: {}, bearer: writer })).status).toBe(403);
+      expect((await call('POST', '/v1/directory/service-accounts', { body: { userName: 'sneaky' }, bearer: writer })).status).toBe(403);
     });
   });
 

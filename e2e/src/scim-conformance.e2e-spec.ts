@@ -1,13 +1,13 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Topics, topicName } from '@latchkey/contracts';
-import { createDatabase, infraDefaults, ServiceProcess, uniqueName, waitFor } from '@latchkey/testing';
+import { infraDefaults, ServiceProcess, startSystem, System, SYSTEM_SCIM_TOKEN, waitFor } from '@latchkey/testing';
 
 /**
  * SCIM conformance, scripted: the request sequences Okta's and Entra ID's provisioning agents send
- * (bodies as their documentation shows them), against the real built policy-service.
+ * (bodies as their documentation shows them), against the real built policy-service (in a whole system: its
+ * management API authenticates through token-service).
  */
-const SCIM_TOKEN = 'scim-e2e-token-0123456789';
-const ADMIN = 'policy-e2e-admin-secret-0123';
+const SCIM_TOKEN = SYSTEM_SCIM_TOKEN;
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -16,9 +16,8 @@ const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 type Json = Record<string, unknown>;
 
 describe('SCIM 2.0 provisioning as Okta and Entra ID do it', () => {
-  let db: Awaited<ReturnType<typeof createDatabase>>;
+  let system: System;
   let policy: ServiceProcess;
-  const namespace = uniqueName('e2e_scim');
   const events: Json[] = [];
   let kafka: Kafka;
   let consumer: ReturnType<Kafka['consumer']>;
@@ -36,21 +35,9 @@ describe('SCIM 2.0 provisioning as Okta and Entra ID do it', () => {
   const directoryEvents = (aggregateId: string) => events.filter((e) => e.aggregateId === aggregateId).map((e) => e.type);
 
   beforeAll(async () => {
-    db = await createDatabase('lk_e2e_scim');
-    policy = new ServiceProcess({
-      app: 'policy-service',
-      port: 4600 + (process.pid % 300),
-      env: {
-        DATABASE_URL: db.url,
-        KAFKA_BROKERS: infraDefaults.kafkaBrokers.join(','),
-        LATCHKEY_TOPIC_NAMESPACE: namespace,
-        LATCHKEY_SCIM_TOKEN: SCIM_TOKEN,
-        LATCHKEY_POLICY_ADMIN_SECRET: ADMIN,
-        LATCHKEY_OUTBOX_POLL_MS: '100',
-      },
-      label: `${namespace}-policy`,
-    });
-    await policy.start();
+    system = await startSystem({ policy: true, policyEnv: { LATCHKEY_OUTBOX_POLL_MS: '100' } });
+    policy = system.policy!;
+    const namespace = system.namespace;
     kafka = new Kafka({ clientId: namespace, brokers: infraDefaults.kafkaBrokers, logLevel: logLevel.NOTHING });
     consumer = kafka.consumer({ groupId: `${namespace}-reader`, sessionTimeout: 6000, heartbeatInterval: 1000 });
     await consumer.connect();
@@ -60,8 +47,7 @@ describe('SCIM 2.0 provisioning as Okta and Entra ID do it', () => {
 
   afterAll(async () => {
     await consumer?.disconnect().catch(() => undefined);
-    await policy?.stop();
-    await db?.drop();
+    await system?.stop();
   }, 60_000);
 
   it('Okta: look up, create, read, update, deactivate a user; push a group and its members', async () => {
@@ -211,6 +197,8 @@ describe('SCIM 2.0 provisioning as Okta and Entra ID do it', () => {
       const res = await policy.fetch('/scim/v2/Users', { headers: { authorization: 'Bearer nope' } });
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401' });
+      // SCIM is the IdP's door only: even an administrator's Latchkey token does not open it
+      expect((await policy.fetch('/scim/v2/Users', { headers: { authorization: `Bearer ${system.bootstrapToken()}` } })).status).toBe(401);
     });
 
     it.each([

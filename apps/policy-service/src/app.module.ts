@@ -1,7 +1,8 @@
 import { Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions, HealthModule, loggerModule, MetricsModule, openServiceDataSource } from '@latchkey/service-kit';
-import { AdminAuthModule } from './auth/auth.module';
+import { LatchkeyTokenAuthenticatorProvider } from '@latchkey/auth';
+import { managementAuthModule } from './auth/management-auth.module';
 import { PolicyConfigModule } from './config/policy-config.module';
 import { PolicyServiceConfig } from './config/policy-service.config';
 import { POLICY_MIGRATIONS } from './database/migrations';
@@ -12,8 +13,13 @@ import { PolicyModule } from './policy/policy.module';
 import { ScimModule } from './scim/scim.module';
 import { StoreModule } from './store/store.module';
 
+export interface PolicyAppOptions {
+  /** how Latchkey tokens are authenticated; default: token-service's internal lookup */
+  latchkeyTokens?: LatchkeyTokenAuthenticatorProvider;
+}
+
 /** The policy-service root module, built from validated configuration. */
-export function createAppModule(config: PolicyServiceConfig): Type<unknown> {
+export function createAppModule(config: PolicyServiceConfig, options: PolicyAppOptions = {}): Type<unknown> {
   @Module({
     imports: [
       PolicyConfigModule.forRoot(config),
@@ -26,7 +32,7 @@ export function createAppModule(config: PolicyServiceConfig): Type<unknown> {
         // Nest always passes the options the factory above returned
         dataSourceFactory: (options) => openServiceDataSource(options!),
       }),
-      AdminAuthModule,
+      managementAuthModule(config, options.latchkeyTokens),
       StoreModule,
       PolicyModule,
       DirectoryModule,

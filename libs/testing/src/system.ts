@@ -22,6 +22,8 @@ export interface System {
 }
 
 export const VALIDATE_CLIENT = { id: 'e2e', secret: 'e2e-client-secret-0123' };
+/** the bearer secret policy-service's /scim/v2 accepts in a started system (LATCHKEY_SCIM_TOKEN) */
+export const SYSTEM_SCIM_TOKEN = 'e2e-scim-token-0123456789';
 
 let nextPort = 4100 + (process.pid % 50) * 20;
 
@@ -36,6 +38,7 @@ export async function startSystem(
     tokenEnv?: Record<string, string>;
     validatorEnv?: Record<string, string>;
     auditEnv?: Record<string, string>;
+    policyEnv?: Record<string, string>;
     /** start dev-idp first and pass LATCHKEY_OIDC_ISSUER to the services (sign in with oidcLogin({ issuer: system.idp.baseUrl, user })) */
     idp?: boolean;
   } = {},
@@ -88,7 +91,9 @@ export async function startSystem(
     // audit-service authenticates admin tokens through token-service (started above)
     const auditEnv = { ...env, TOKEN_SERVICE_URL: system.token.baseUrl, ...options.auditEnv };
     if (options.audit) others.push((system.audit = new ServiceProcess({ app: 'audit-service', port: ports.audit, env: auditEnv, label: `${namespace}-audit` })));
-    if (options.policy) others.push((system.policy = new ServiceProcess({ app: 'policy-service', port: ports.policy, env, label: `${namespace}-policy` })));
+    // policy-service too (management API); SCIM clients present SYSTEM_SCIM_TOKEN
+    const policyEnv = { ...env, TOKEN_SERVICE_URL: system.token.baseUrl, LATCHKEY_SCIM_TOKEN: SYSTEM_SCIM_TOKEN, ...options.policyEnv };
+    if (options.policy) others.push((system.policy = new ServiceProcess({ app: 'policy-service', port: ports.policy, env: policyEnv, label: `${namespace}-policy` })));
     // start in parallel: each waits for its own /health/ready
     await Promise.all(others.map((s) => s.start().then(() => started.push(s))));
   } catch (err) {

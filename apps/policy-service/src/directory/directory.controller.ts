@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DirectoryGroupState, DirectoryUserState } from '@latchkey/contracts';
-import { actorOf, AdminPrincipal } from '../auth/admin-authenticator.port';
-import { CurrentAdmin, PolicyAdminGuard } from '../auth/policy-admin.guard';
+import { actorOf, AdminGuard, CurrentPrincipal, ManagementAuthGuard, Principal } from '@latchkey/auth';
 import { DirectoryService } from './directory.service';
 import { CreateServiceAccountRequest, DirectoryListQuery } from './dto/service-account.dto';
 
@@ -11,7 +10,7 @@ type UserWithGroups = DirectoryUserState & { groups: Array<{ id: string; display
 @ApiTags('directory')
 @ApiBearerAuth()
 @Controller('v1/directory')
-@UseGuards(PolicyAdminGuard)
+@UseGuards(ManagementAuthGuard, AdminGuard)
 export class DirectoryController {
   constructor(private readonly directory: DirectoryService) {}
 
@@ -36,7 +35,7 @@ export class DirectoryController {
 
   @Post('service-accounts')
   @ApiOperation({ summary: 'Create a service account: a user without SSO login whose tokens administrators manage' })
-  async createServiceAccount(@Body() body: CreateServiceAccountRequest, @CurrentAdmin() admin: AdminPrincipal): Promise<DirectoryUserState> {
+  async createServiceAccount(@Body() body: CreateServiceAccountRequest, @CurrentPrincipal() admin: Principal): Promise<DirectoryUserState> {
     return this.directory.createUser(
       { userName: body.userName, displayName: body.displayName ?? null, externalId: null, name: null, emails: [], active: true },
       'serviceAccount',
@@ -48,7 +47,7 @@ export class DirectoryController {
   @Delete('service-accounts/:id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Retire a service account (UserDeactivated, deleted): its tokens stop working' })
-  async deleteServiceAccount(@Param('id') id: string, @CurrentAdmin() admin: AdminPrincipal): Promise<void> {
+  async deleteServiceAccount(@Param('id') id: string, @CurrentPrincipal() admin: Principal): Promise<void> {
     await this.directory.deleteUser(id, 'serviceAccount', 'admin', actorOf(admin));
   }
 }

@@ -4,7 +4,7 @@ import { DEFAULT_POLICY_RULES, EMPTY_POLICY, PolicyDocument } from '@latchkey/co
 import { DirectoryView } from '@latchkey/policy-engine';
 import { StreamVersionConflictError } from '@latchkey/event-store';
 import { DirectoryRepository } from '../directory/directory.repository';
-import { ADMIN_AUTHENTICATOR } from '../auth/admin-authenticator.port';
+import { Principal } from '@latchkey/auth';
 import { PolicyController } from './policy.controller';
 import { PolicyRepository } from './policy.repository';
 import { PolicyService } from './policy.service';
@@ -28,7 +28,7 @@ function fakeResponse(): { res: Response; headers: Record<string, string> } {
   return { res, headers };
 }
 
-const admin = { userId: 'ada', via: 'bootstrap' as const, isAdmin: true };
+const admin: Principal = { userId: 'ada', via: 'latchkey-token', tokenId: 't-1', scopes: ['write', 'admin'], groups: [], isAdmin: true };
 
 describe(PolicyController.name, () => {
   let controller: PolicyController;
@@ -42,7 +42,6 @@ describe(PolicyController.name, () => {
         PolicyService,
         { provide: PolicyRepository, useValue: repo },
         { provide: DirectoryRepository, useValue: { view: async () => new DirectoryView() } },
-        { provide: ADMIN_AUTHENTICATOR, useValue: { authenticate: async () => admin } },
       ],
     }).compile();
     controller = module.get(PolicyController);

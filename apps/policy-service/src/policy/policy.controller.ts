@@ -1,8 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { actorOf, AdminPrincipal } from '../auth/admin-authenticator.port';
-import { CurrentAdmin, PolicyAdminGuard } from '../auth/policy-admin.guard';
+import { actorOf, AdminGuard, CurrentPrincipal, ManagementAuthGuard, Principal } from '@latchkey/auth';
 import { parseIfMatch } from './domain/policy.errors';
 import { PolicyDocumentDto } from './dto/policy-document.dto';
 import { PolicyQueryDto } from './dto/policy-query.dto';
@@ -29,7 +28,7 @@ export class PolicyController {
   }
 
   @Put()
-  @UseGuards(PolicyAdminGuard)
+  @UseGuards(ManagementAuthGuard, AdminGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Replace the whole document. If-Match required; a stale version answers 412 and changes nothing' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag you read, or *' })
@@ -37,7 +36,7 @@ export class PolicyController {
   async put(
     @Headers('if-match') ifMatch: string | undefined,
     @Body() body: unknown,
-    @CurrentAdmin() admin: AdminPrincipal,
+    @CurrentPrincipal() admin: Principal,
     @Res({ passthrough: true }) res: Response,
   ): Promise<PolicyChangeResult> {
     const result = await this.policy.replace(parseIfMatch(ifMatch), body, actorOf(admin));
@@ -47,7 +46,7 @@ export class PolicyController {
 
   @Post('evaluate')
   @HttpCode(200)
-  @UseGuards(PolicyAdminGuard)
+  @UseGuards(ManagementAuthGuard, AdminGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'May actor X create this token? May this request pass? Answers the deciding rule' })
   @ApiBody({
