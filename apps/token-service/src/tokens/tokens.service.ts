@@ -42,10 +42,8 @@ export class TokensService {
 
   async issue(principal: Principal, request: IssueTokenRequest): Promise<{ token: TokenView; secret: string }> {
     this.requireWrite(principal);
+    // on behalf of others: administrators, or whom the policy's onBehalfOf rules allow (decided below)
     const ownerId = request.ownerId ?? principal.userId;
-    if (ownerId !== principal.userId && !isAdmin(principal)) {
-      throw new TokenError(TokenErrorCodes.forbiddenOwner, 'only administrators may create tokens on behalf of others');
-    }
     if (request.scopes.includes('admin') && !isAdmin(principal)) {
       throw new TokenError(TokenErrorCodes.forbiddenScope, 'only administrators may grant the admin scope');
     }
