@@ -50,7 +50,7 @@ export class IssueTokenRequest {
   @IsString({ each: true })
   allowedCidrs?: string[];
 
-  @ApiPropertyOptional({ description: 'create on behalf of this user (administrators only)' })
+  @ApiPropertyOptional({ description: 'create on behalf of this user (administrators, and onBehalfOf rules of the policy)' })
   @IsOptional()
   @IsString()
   @Length(1, 200)
