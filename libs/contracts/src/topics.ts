@@ -18,3 +18,22 @@ export type TopicName = (typeof Topics)[TopicKey];
 export function topicName(topic: TopicName, namespace = ''): string {
   return namespace ? `${namespace}.${topic}` : topic;
 }
+
+/** Keep a week of complete history before compaction may drop superseded records. */
+export const STATE_TOPIC_MIN_COMPACTION_LAG_MS = 7 * 24 * 3600 * 1000;
+
+/**
+ * Topic settings, applied when a topic is created. The token, directory and policy topics are compacted: each
+ * record carries the full resulting state of its key (token, user, group, the policy), and token-topic
+ * heartbeats are keyed per partition, so a new replica replays O(keys) records, not every heartbeat ever sent.
+ * Consumers reading every event (audit) have a week of complete history before compaction.
+ */
+export function topicConfig(physicalTopic: string): Array<{ name: string; value: string }> {
+  const compacted = [Topics.token, Topics.directory, Topics.policy].some((t) => physicalTopic === t || physicalTopic.endsWith(`.${t}`));
+  return compacted
+    ? [
+        { name: 'cleanup.policy', value: 'compact' },
+        { name: 'min.compaction.lag.ms', value: String(STATE_TOPIC_MIN_COMPACTION_LAG_MS) },
+      ]
+    : [];
+}

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { topicConfig } from '@latchkey/contracts';
 import { consoleLogger, errorMessage, MessagingLogger } from '../logger';
 
 export interface KafkaConnectionOptions {
@@ -60,7 +61,7 @@ export async function ensureTopics(kafka: Kafka, topics: string[], partitions = 
           try {
             await admin.createTopics({
               waitForLeaders: true,
-              topics: missing.map((topic) => ({ topic, numPartitions: partitions })),
+              topics: missing.map((topic) => ({ topic, numPartitions: partitions, configEntries: topicConfig(topic) })),
             });
           } catch (err) {
             // another process created it between listTopics and createTopics
