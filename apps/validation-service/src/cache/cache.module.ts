@@ -8,7 +8,7 @@ import { createRedisClient, REDIS_CLIENT, RedisShutdown, whenRedisReady } from '
 import { RedisTokenReadModel } from './redis/redis-token-read-model';
 import { HttpTokenSource } from './source/http-token-source';
 import { TokenLookupService } from './token-lookup.service';
-import { TOKEN_READ_MODEL, TOKEN_REVOKER, TOKEN_SOURCE, TokenReadModel, TokenSource } from './token-read-model.port';
+import { REUSE_REPORT_SINK, TOKEN_READ_MODEL, TOKEN_REVOKER, TOKEN_SOURCE, TokenReadModel, TokenSource } from './token-read-model.port';
 
 /** The lookup chain: in-process LRU -> Redis read model -> token-service. */
 @Global()
@@ -40,6 +40,7 @@ import { TOKEN_READ_MODEL, TOKEN_REVOKER, TOKEN_SOURCE, TokenReadModel, TokenSou
         }),
     },
     { provide: TOKEN_REVOKER, useExisting: TOKEN_SOURCE },
+    { provide: REUSE_REPORT_SINK, useExisting: TOKEN_SOURCE },
     {
       provide: MemoryTokenCache,
       inject: [VALIDATION_CONFIG],
@@ -57,7 +58,7 @@ import { TOKEN_READ_MODEL, TOKEN_REVOKER, TOKEN_SOURCE, TokenReadModel, TokenSou
         new TokenLookupService(memory, readModel, source, metrics),
     },
   ],
-  exports: [MemoryTokenCache, TOKEN_READ_MODEL, TokenLookupService, REDIS_CLIENT, TOKEN_REVOKER],
+  exports: [MemoryTokenCache, TOKEN_READ_MODEL, TokenLookupService, REDIS_CLIENT, TOKEN_REVOKER, REUSE_REPORT_SINK],
 })
 export class CacheModule implements OnModuleInit {
   constructor(

@@ -30,6 +30,12 @@ export interface TokenRevoker {
 }
 export const TOKEN_REVOKER = Symbol('TOKEN_REVOKER');
 
+/** Reuse detection: a rotated-away secret was presented after its grace; token-service decides and revokes the token. */
+export interface ReuseReportSink {
+  reportReuse(hmac: string): Promise<{ revoked: boolean }>;
+}
+export const REUSE_REPORT_SINK = Symbol('REUSE_REPORT_SINK');
+
 /** The source could not answer (down, timeout, unexpected status): validation fails closed with a 503. */
 export class SourceUnavailableError extends Error {
   constructor(message: string) {

@@ -4,7 +4,8 @@ import { TokenLookupService } from '../cache/token-lookup.service';
 import type { ValidationServiceConfig } from '../config/validation-service.config';
 import { ValidationMetrics } from '../metrics/validation.metrics';
 import type { DecisionContext } from '../telemetry/telemetry.service';
-import { AccessView, ALLOW_ALL, Decision, decide, PresentedCredentials, readCredentials } from './domain';
+import { AccessView, ALLOW_ALL, Decision, decide, isRotatedAwayReuse, PresentedCredentials, readCredentials } from './domain';
+import { NO_REUSE_REPORTS, ReuseReporter } from './reuse.reporter';
 
 export const CLOCK = Symbol('CLOCK');
 export type Clock = () => number;
@@ -35,7 +36,7 @@ export const ALWAYS_FRESH: Freshness = { stale: false };
 
 /**
  * One validation: read the credentials (no I/O; malformed stops here), look the token up by its HMAC (from the
- * source of truth while stale in verify mode), decide, record telemetry. Throws SourceUnavailableError when the
+ * source of truth while stale in verify mode), decide, report a rotated-away secret's reuse, record telemetry. Throws SourceUnavailableError when the
  * source is needed and cannot answer, StaleReplicaError when stale in deny mode and the answer would be VALID.
  */
 export class ValidationService {
@@ -52,6 +53,7 @@ export class ValidationService {
     private readonly staleness: Freshness = ALWAYS_FRESH,
     private readonly telemetry: DecisionRecorder = NOT_RECORDED,
     private readonly view: AccessView = ALLOW_ALL,
+    private readonly reuse: Pick<ReuseReporter, 'report'> = NO_REUSE_REPORTS,
   ) {
     this.pepper = config.LATCHKEY_PEPPER;
     this.prefix = config.LATCHKEY_TOKEN_PREFIX;
@@ -60,7 +62,7 @@ export class ValidationService {
 
   validate(request: ValidateRequest, channel: DecisionChannel = 'json'): Promise<ValidateResponse> {
     const credentials = readCredentials(request, this.prefix);
-    if (credentials.kind !== 'token') return Promise.resolve(this.finish(request, credentials, null, false, channel).response);
+    if (credentials.kind !== 'token') return Promise.resolve(this.finish(request, credentials, null, null, false, channel).response);
     const hmac = hashToken(this.pepper, credentials.token);
     const stale = this.staleness.stale;
     if (!stale) {
@@ -68,7 +70,7 @@ export class ValidationService {
       const cached = this.lookups.cached(hmac);
       if (cached !== undefined) {
         try {
-          return Promise.resolve(this.finish(request, credentials, cached, false, channel).response);
+          return Promise.resolve(this.finish(request, credentials, hmac, cached, false, channel).response);
         } catch (err) {
           return Promise.reject(err);
         }
@@ -80,7 +82,7 @@ export class ValidationService {
   /** validate, plus when the token was created (RFC 7662 `iat`); createdAt is null when no token was identified */
   async validateWithState(request: ValidateRequest, channel: DecisionChannel = 'json'): Promise<{ response: ValidateResponse; createdAt: string | null }> {
     const credentials = readCredentials(request, this.prefix);
-    if (credentials.kind !== 'token') return this.finish(request, credentials, null, false, channel);
+    if (credentials.kind !== 'token') return this.finish(request, credentials, null, null, false, channel);
     return this.withLookup(request, credentials, hashToken(this.pepper, credentials.token), this.staleness.stale, channel);
   }
 
@@ -93,17 +95,21 @@ export class ValidationService {
   ): Promise<{ response: ValidateResponse; createdAt: string | null }> {
     if (stale) this.metrics.staleAnswers.inc({ mode: this.verifyWhenStale ? 'verify' : 'deny' });
     const lookup = stale && this.verifyWhenStale ? await this.lookups.lookupFresh(hmac) : await this.lookups.lookup(hmac);
-    return this.finish(request, credentials, lookup, stale, channel);
+    return this.finish(request, credentials, hmac, lookup, stale, channel);
   }
 
   private finish(
     request: ValidateRequest,
     credentials: PresentedCredentials,
+    hmac: string | null,
     lookup: TokenLookupResult | null,
     stale: boolean,
     channel: DecisionChannel,
   ): { response: ValidateResponse; createdAt: string | null } {
-    const decision = decide({ credentials, method: request.method, ip: request.ip, path: request.path }, lookup, new Date(this.clock()), this.view);
+    const now = new Date(this.clock());
+    const decision = decide({ credentials, method: request.method, ip: request.ip, path: request.path }, lookup, now, this.view);
+    // a rotated-away secret past its grace: token-service revokes the whole token (fire-and-forget, deduplicated)
+    if (decision.code === 'REVOKED' && hmac !== null && lookup !== null && isRotatedAwayReuse(lookup, now)) this.reuse.report(hmac);
     if (stale && !this.verifyWhenStale && decision.code === 'VALID') throw new StaleReplicaError();
     this.decisionCounter(decision.code).inc();
     this.telemetry.record(decision, { method: request.method, path: request.path, ip: request.ip, userAgent: request.userAgent ?? null, channel });

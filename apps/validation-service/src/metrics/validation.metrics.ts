@@ -21,6 +21,7 @@ export class ValidationMetrics {
   readonly telemetryPublished: Counter<'topic'>;
   readonly telemetryDropped: Counter<'topic' | 'reason'>;
   readonly ackPublishFailures: Counter<string>;
+  readonly reuseReports: Counter<'outcome'>;
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
@@ -89,6 +90,12 @@ export class ValidationMetrics {
     this.ackPublishFailures = new Counter({
       name: 'latchkey_validation_ack_publish_failures_total',
       help: 'Applied-event notices (acknowledged revocation) that could not be published to Redis',
+      registers,
+    });
+    this.reuseReports = new Counter({
+      name: 'latchkey_validation_reuse_reports_total',
+      help: 'Rotated-away secrets reported to token-service (reuse detection), by outcome: revoked, unchanged, failed, deduplicated',
+      labelNames: ['outcome'],
       registers,
     });
   }

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type Redis from 'ioredis';
-import type { TokenEvent } from '@latchkey/contracts';
+import { ReadinessRegistry } from '@latchkey/service-kit';
 import { REDIS_CLIENT } from '../cache/redis/redis.provider';
 import { VALIDATION_CONFIG, ValidationServiceConfig } from '../config/validation-service.config';
 import { ValidationMetrics } from '../metrics/validation.metrics';
@@ -9,7 +9,7 @@ import { StalenessService } from '../staleness/staleness.service';
 import { ReplicaPresence } from './replica-presence';
 import { TokenSyncConsumer } from './token-sync.consumer';
 
-/** Wires ReplicaPresence to Redis: live = caught up with the token topic and not stale. */
+/** Wires ReplicaPresence to Redis (live = caught up with the token topic and not stale) and to readiness. */
 @Injectable()
 export class ReplicaPresenceService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ReplicaPresenceService.name);
@@ -22,6 +22,7 @@ export class ReplicaPresenceService implements OnApplicationBootstrap, BeforeApp
     staleness: StalenessService,
     private readonly metrics: ValidationMetrics,
     moduleRef: ModuleRef,
+    readiness: ReadinessRegistry,
   ) {
     const resolved: { consumer?: TokenSyncConsumer } = {};
     this.presence = new ReplicaPresence(redis, {
@@ -40,9 +41,16 @@ export class ReplicaPresenceService implements OnApplicationBootstrap, BeforeApp
         this.logger.warn(`replica presence (${what}) failed: ${err instanceof Error ? err.message : String(err)}`);
       },
     });
+    this.registerReadiness(readiness);
   }
 
-  readonly applied = (event: TokenEvent): void => {
+  /** after a token event (or a user's directory event) is applied in memory */
+  private registerReadiness(readiness: ReadinessRegistry): void {
+    // ready implies counted live: a revoke answered right after this replica turned ready has waited for it
+    readiness.register({ name: 'replica-presence', check: async () => ({ ok: await this.presence.announceIfLive(), detail: { announced: this.presence.isAnnounced } }) });
+  }
+
+  readonly applied = (event: { eventId: string; aggregateId: string; version: number; occurredAt: string }): void => {
     void this.presence.applied(event);
   };
 

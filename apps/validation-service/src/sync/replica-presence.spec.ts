@@ -83,4 +83,38 @@ describe(ReplicaPresence.name, () => {
     await presence.applied({ eventId: 'e1', aggregateId: 't1', version: 1, occurredAt: new Date(NOW).toISOString() });
     expect(errors).toEqual(['liveness', 'publish']);
   });
+
+  it('announces itself within one fast beat of becoming live, then beats at the slow interval', async () => {
+    const { redis, state, presence } = setup(false);
+    let zadds = 0;
+    const zadd = redis.zadd.bind(redis);
+    redis.zadd = (key, score, member) => {
+      zadds++;
+      return zadd(key, score, member);
+    };
+    presence.start(60_000, 10);
+    try {
+      await sleep(30);
+      expect(zadds).toBe(0);
+      state.live = true;
+      const became = Date.now();
+      while (!presence.isAnnounced && Date.now() - became < 1000) await sleep(2);
+      expect(Date.now() - became).toBeLessThan(100);
+      expect(redis.set.get(replicasKey('ns1'))?.has('r1')).toBe(true);
+      await sleep(50);
+      expect(zadds).toBe(1);
+    } finally {
+      await presence.stop();
+    }
+  });
+
+  it('announces at once when readiness asks and the replica is live', async () => {
+    const { redis, state, presence } = setup(false);
+    expect(await presence.announceIfLive()).toBe(false);
+    state.live = true;
+    expect(await presence.announceIfLive()).toBe(true);
+    expect(redis.set.get(replicasKey('ns1'))?.has('r1')).toBe(true);
+  });
 });
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

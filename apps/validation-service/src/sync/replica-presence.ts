@@ -1,5 +1,8 @@
 import { AppliedEventNotice, appliedChannel, REPLICA_HEARTBEAT_MS, replicasKey } from '@latchkey/contracts';
 
+/** how often a live replica that is not announced yet retries (ms) */
+export const ANNOUNCE_POLL_MS = 100;
+
 /** The few Redis commands presence needs (ioredis fits). */
 export interface PresenceRedis {
   zadd(key: string, score: number, member: string): Promise<unknown>;
@@ -20,8 +23,8 @@ export interface ReplicaPresenceOptions {
 
 /**
  * The replica side of acknowledged revocation (libs/contracts replicas.ts): announces this replica in the replicas
- * sorted set every second while it is live (removes it while it is not, and at shutdown), and publishes an
- * AppliedEventNotice after each token event it applied. Never awaited by the event handler: Redis trouble must not
+ * sorted set as soon as it is live (a beat every 100 ms until announced), then every second while it is live (removes
+ * it while it is not, and at shutdown), and publishes an AppliedEventNotice after each token event it applied. Never awaited by the event handler: Redis trouble must not
  * hold back the topic.
  */
 export class ReplicaPresence {
@@ -31,6 +34,7 @@ export class ReplicaPresence {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
   private announced = false;
+  private running = false;
 
   constructor(
     private readonly redis: PresenceRedis,
@@ -42,17 +46,37 @@ export class ReplicaPresence {
     this.now = options.now ?? Date.now;
   }
 
-  start(intervalMs = REPLICA_HEARTBEAT_MS): void {
-    void this.beat();
-    this.timer = setInterval(() => void this.beat(), intervalMs);
-    this.timer.unref();
+  /**
+   * Beats every `untilAnnouncedMs` while not announced (so a replica counts as live at most that long after it
+   * becomes live, and a revoke right after its readiness waits for it), then every `intervalMs`.
+   */
+  start(intervalMs = REPLICA_HEARTBEAT_MS, untilAnnouncedMs = ANNOUNCE_POLL_MS): void {
+    this.running = true;
+    const next = (): void => {
+      if (!this.running) return;
+      this.timer = setTimeout(() => void this.beat().then(next), this.announced ? intervalMs : untilAnnouncedMs);
+      this.timer.unref();
+    };
+    void this.beat().then(next);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.redis.zrem(this.key, this.options.replicaId).catch((err: unknown) => this.options.onError?.('zrem', err));
     this.announced = false;
+  }
+
+  /** whether the last beat put this replica in the live set */
+  get isAnnounced(): boolean {
+    return this.announced;
+  }
+
+  /** announce now if live and not yet announced (readiness asks this, so "ready" implies "counted live") */
+  async announceIfLive(): Promise<boolean> {
+    if (!this.announced && this.options.isLive()) await this.beat();
+    return this.announced;
   }
 
   /** one liveness beat: ZADD while live, ZREM once when it stops being live */

@@ -34,6 +34,6 @@ import { KAFKA_CLIENT, nestMessagingLogger, TokenSyncConsumer } from './token-sy
     },
     TokenSyncConsumer,
   ],
-  exports: [TokenSyncConsumer, KAFKA_CLIENT],
+  exports: [TokenSyncConsumer, KAFKA_CLIENT, ReplicaPresenceService],
 })
 export class SyncModule {}

@@ -1,7 +1,8 @@
 import { INTERNAL_SECRET_HEADER, TOKEN_LOOKUP_PATH, TokenLookupResult } from '@latchkey/contracts';
-import { SourceUnavailableError, TokenRevoker, TokenSource } from '../token-read-model.port';
+import { ReuseReportSink, SourceUnavailableError, TokenRevoker, TokenSource } from '../token-read-model.port';
 
 export const TOKEN_REVOKE_BY_HASH_PATH = '/internal/v1/tokens/revoke-by-hash';
+export const TOKEN_REUSE_PATH = '/internal/v1/tokens/reuse';
 
 export interface HttpTokenSourceOptions {
   baseUrl: string;
@@ -10,7 +11,7 @@ export interface HttpTokenSourceOptions {
 }
 
 /** token-service's `POST /internal/v1/tokens/lookup`, the validators' source of truth (the HMAC goes in the body, never a URL). */
-export class HttpTokenSource implements TokenSource, TokenRevoker {
+export class HttpTokenSource implements TokenSource, TokenRevoker, ReuseReportSink {
   private readonly base: string;
 
   constructor(private readonly options: HttpTokenSourceOptions) {
@@ -46,6 +47,28 @@ export class HttpTokenSource implements TokenSource, TokenRevoker {
     }
     if (!isLookupResult(body)) throw new SourceUnavailableError('token-service answered an unexpected lookup shape');
     return body;
+  }
+
+  /** token-service's reuse report: it revokes the whole token when the secret is a rotated-away one past its grace */
+  async reportReuse(hmac: string): Promise<{ revoked: boolean }> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${TOKEN_REUSE_PATH}`, {
+        method: 'POST',
+        headers: { [INTERNAL_SECRET_HEADER]: this.options.internalSecret, accept: 'application/json', 'content-type': 'application/json' },
+        body: JSON.stringify({ secretHash: hmac }),
+        // the revoke waits for the replicas' acknowledgements on token-service's side
+        signal: AbortSignal.timeout(Math.max(this.options.timeoutMs, 5_000)),
+      });
+    } catch {
+      throw new SourceUnavailableError('token-service unreachable');
+    }
+    if (res.status !== 200) {
+      await res.body?.cancel();
+      throw new SourceUnavailableError(`token-service answered ${res.status}`);
+    }
+    const body = (await res.json().catch(() => null)) as { revoked?: unknown } | null;
+    return { revoked: body?.revoked === true };
   }
 
   /** token-service's internal revoke by HMAC; a 404 means no such token (nothing to revoke) */

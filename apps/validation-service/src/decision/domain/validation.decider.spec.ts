@@ -1,6 +1,6 @@
 import type { TokenLookupResult, TokenView } from '@latchkey/contracts';
 import type { PresentedCredentials } from './credentials.util';
-import { decide, DecisionRequest } from './validation.decider';
+import { AccessView, decide, DecisionRequest, isRotatedAwayReuse } from './validation.decider';
 
 const NOW = new Date('2030-01-01T00:00:00.000Z');
 const later = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
@@ -80,6 +80,16 @@ describe('decide', () => {
     expect(decide(when(), given(aToken({ secretGeneration: 2 }), 1), NOW).code).toBe('REVOKED');
   });
 
+  it('marks a rotated-away secret past its grace as reuse, and nothing else', () => {
+    const rotated = aToken({ secretGeneration: 2, previousSecretValidUntil: later(60_000) });
+    expect(isRotatedAwayReuse(given(rotated, 1)!, NOW)).toBe(false);
+    expect(isRotatedAwayReuse(given(rotated, 2)!, new Date(NOW.getTime() + 120_000))).toBe(false);
+    expect(isRotatedAwayReuse(given(rotated, 1)!, new Date(NOW.getTime() + 60_000))).toBe(true);
+    expect(isRotatedAwayReuse(given(aToken({ secretGeneration: 3 }), 1)!, NOW)).toBe(true);
+    // already revoked: nothing more to revoke
+    expect(isRotatedAwayReuse(given(aToken({ secretGeneration: 2, status: 'revoked' }), 1)!, NOW)).toBe(false);
+  });
+
   it('answers IP_DENIED outside the allowed ranges', () => {
     const token = aToken({ allowedCidrs: ['10.0.0.0/8', '2001:db8::/32'] });
     expect(decide(when({ ip: '203.0.113.7' }), given(token), NOW).code).toBe('IP_DENIED');
@@ -118,9 +128,20 @@ describe('decide with a directory and policy view', () => {
   const password: PresentedCredentials = { kind: 'password', user: 'alice' };
 
   it('answers PASSWORD only where the policy allows passwords for that user and path', () => {
-    const view = { isPasswordAllowed: (user: string, path: string) => user === 'alice' && path.startsWith('/legacy/') };
+    const view: AccessView = {
+      passwordDecision: (user, request) => (user === 'alice' && request.path?.startsWith('/legacy/') ? 'PASSWORD' : 'BASIC_AUTH_DISABLED'),
+    };
     expect(decide(when({ credentials: password, path: '/legacy/x' }), null, NOW, view)).toMatchObject({ code: 'PASSWORD', userId: 'alice' });
     expect(decide(when({ credentials: password, path: '/rest/x' }), null, NOW, view).code).toBe('BASIC_AUTH_DISABLED');
+  });
+
+  it('refuses passwords without a view, and passes on any other refusal of the policy without naming the user', () => {
+    expect(decide(when({ credentials: password }), null, NOW).code).toBe('BASIC_AUTH_DISABLED');
+    for (const code of ['USER_INACTIVE', 'IP_DENIED', 'NOT_PERMITTED'] as const) {
+      expect(decide(when({ credentials: password }), null, NOW, { passwordDecision: () => code })).toEqual({
+        code, tokenId: null, userId: null, scopes: [], expiresAt: null,
+      });
+    }
   });
 
   it('answers USER_INACTIVE for a deactivated owner, after revocation and before IP and scope', () => {

@@ -10,6 +10,9 @@ export interface DecisionRequest {
   path?: string;
 }
 
+/** What the policy says about a Basic password (not a token): pass it on, or why not. */
+export type PasswordDecisionCode = 'PASSWORD' | 'BASIC_AUTH_DISABLED' | 'USER_INACTIVE' | 'IP_DENIED' | 'NOT_PERMITTED';
+
 /**
  * What the directory and the policy document say (issue "policy and directory"). Every member is optional: absent
  * means "allow", except passwords, which stay disabled unless the policy allows them.
@@ -19,8 +22,8 @@ export interface AccessView {
   isUserActive?(userId: string): boolean;
   /** the global IP allowlist (applied on top of the token's own ranges) */
   isIpAllowed?(ip: string): boolean;
-  /** a Basic password (not a token) is acceptable for this user on this path */
-  isPasswordAllowed?(user: string, path: string): boolean;
+  /** a Basic password (not a token) for this user: PASSWORD when the policy lets it through on this path from this IP */
+  passwordDecision?(user: string, request: DecisionRequest): PasswordDecisionCode;
   /** any further rule of the policy document (NOT_PERMITTED when false) */
   permits?(token: TokenView, request: DecisionRequest): boolean;
 }
@@ -53,10 +56,23 @@ export function scopesAllowMethod(scopes: readonly Scope[], method: string): boo
 }
 
 /** The presented secret is the current one, or the previous one within its rotation grace period. */
-function secretGenerationAccepted(presented: number, token: TokenView, now: Date): boolean {
+export function secretGenerationAccepted(presented: number, token: TokenView, now: Date): boolean {
   if (presented === token.secretGeneration) return true;
   if (presented !== token.secretGeneration - 1 || token.previousSecretValidUntil === null) return false;
   return Date.parse(token.previousSecretValidUntil) > now.getTime();
+}
+
+/**
+ * A rotated-away secret presented after its grace period (the REVOKED-for-rotation answer of `decide`) on a token
+ * that is otherwise active: token-service should hear of it (reuse detection revokes the whole token).
+ */
+export function isRotatedAwayReuse(lookup: TokenLookupResult, now: Date): boolean {
+  const { token } = lookup;
+  return (
+    token.status === 'active' &&
+    lookup.secretGeneration < token.secretGeneration &&
+    !secretGenerationAccepted(lookup.secretGeneration, token, now)
+  );
 }
 
 /**
@@ -72,10 +88,10 @@ export function decide(request: DecisionRequest, lookup: TokenLookupResult | nul
       return anonymous('NO_CREDENTIALS');
     case 'malformed':
       return anonymous('MALFORMED');
-    case 'password':
-      return view.isPasswordAllowed?.(credentials.user, request.path ?? '/') === true
-        ? { ...anonymous('PASSWORD'), userId: credentials.user }
-        : anonymous('BASIC_AUTH_DISABLED');
+    case 'password': {
+      const code = view.passwordDecision?.(credentials.user, request) ?? 'BASIC_AUTH_DISABLED';
+      return code === 'PASSWORD' ? { ...anonymous('PASSWORD'), userId: credentials.user } : anonymous(code);
+    }
     case 'token':
       break;
   }
