@@ -3,11 +3,14 @@
 // Starts a real audit-service (built: npx nx run audit-service:build) on a fresh database and topic namespace,
 // produces token events and usage summaries at RATE events/s for SECONDS, and watches rows appear in audit.entries.
 // Lag = time a row is first seen committed (polled every 20 ms) - time its event was produced.
-// Env: BENCH_RATE (5000), BENCH_SECONDS (20), KAFKA_BROKERS, TEST_ADMIN_DATABASE_URL.
+// Env: BENCH_RATE (5000), BENCH_SECONDS (20), KAFKA_BROKERS, TEST_ADMIN_DATABASE_URL,
+// BENCH_CPU_PROF=<dir> (audit-service writes a V8 CPU profile there on exit; open it in Chrome DevTools).
 'use strict';
 const { spawn } = require('node:child_process');
 const { randomUUID, randomBytes, generateKeyPairSync } = require('node:crypto');
+const os = require('node:os');
 const path = require('node:path');
+const { rmSync, readFileSync } = require('node:fs');
 const { Kafka, logLevel } = require('kafkajs');
 const { Client } = require('pg');
 
@@ -17,6 +20,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const ADMIN_DB = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PORT = 4380 + (process.pid % 19);
+const TOKEN_PORT = PORT + 20;
 const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 const NS = `bench_audit_${suffix}`;
 const DB = `lk_bench_audit_${suffix}`;
@@ -29,29 +33,40 @@ async function adminQuery(sql) {
   try { await c.query(sql); } finally { await c.end(); }
 }
 
+async function waitReady(port, proc, what) {
+  for (let i = 0; ; i++) {
+    const res = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null);
+    if (res?.status === 200) return;
+    if (proc.exitCode !== null || i > 600) throw new Error(`${what} did not become ready`);
+    await sleep(100);
+  }
+}
+
 async function main() {
   await adminQuery(`CREATE DATABASE "${DB}"`);
   const url = new URL(ADMIN_DB);
   url.pathname = `/${DB}`;
-  const child = spawn(process.execPath, [path.join(ROOT, 'tools/run-service.js'), 'audit-service'], {
+  // shared by audit-service and the token-service started at the end (the audit API takes the bootstrap admin token)
+  const common = {
+    ...process.env, DATABASE_URL: url.toString(), KAFKA_BROKERS: BROKERS.join(','), LATCHKEY_TOPIC_NAMESPACE: NS,
+    LATCHKEY_PEPPER: `bench-pepper-${suffix}`, LATCHKEY_INTERNAL_SECRET: `bench-internal-${suffix}`, LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1',
+  };
+  const tokenFile = path.join(os.tmpdir(), `latchkey-bench-audit-${suffix}.token`);
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(ROOT, 'tools/run-service.js'), 'audit-service'], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
-      ...process.env, PORT: String(PORT), DATABASE_URL: url.toString(), KAFKA_BROKERS: BROKERS.join(','), LATCHKEY_TOPIC_NAMESPACE: NS,
+      ...common, PORT: String(PORT), TOKEN_SERVICE_URL: `http://127.0.0.1:${TOKEN_PORT}`,
       LATCHKEY_AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
-      LATCHKEY_AUDIT_ADMIN_SECRET: 'bench-admin-secret-0123456789', LOG_LEVEL: 'warn', KAFKAJS_NO_PARTITIONER_WARNING: '1',
     },
   });
+  let tokenService = null;
   const kafka = new Kafka({ clientId: 'audit-bench', brokers: BROKERS, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   const db = new Client({ connectionString: url.toString() });
   try {
-    for (let i = 0; ; i++) {
-      const res = await fetch(`http://127.0.0.1:${PORT}/health/ready`).catch(() => null);
-      if (res?.status === 200) break;
-      if (child.exitCode !== null || i > 600) throw new Error('audit-service did not become ready');
-      await sleep(100);
-    }
+    await waitReady(PORT, child, 'audit-service');
     await producer.connect();
     await db.connect();
     const topics = { token: `${NS}.latchkey.token.v1`, usage: `${NS}.latchkey.usage.v1` };
@@ -106,7 +121,20 @@ async function main() {
     done = true;
     await poller;
     lags.sort((a, b) => a - b);
-    const verify = await (await fetch(`http://127.0.0.1:${PORT}/v1/audit/verify`, { headers: { authorization: 'Bearer bench-admin-secret-0123456789' } })).json();
+    // where the time went: appends (one transaction each, serialised on the chain head) from the service's metrics
+    const metrics = await (await fetch(`http://127.0.0.1:${PORT}/metrics`)).text();
+    const sample = (name) => Number(/^(\S+) (\S+)$/m.exec(metrics.split('\n').filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`)).join('\n'))?.[2] ?? NaN);
+    const appends = sample('latchkey_audit_append_seconds_count');
+    const appendSeconds = sample('latchkey_audit_append_seconds_sum');
+    // measured; now token-service, only to hand out the admin token the verify endpoint requires
+    tokenService = spawn(process.execPath, [path.join(ROOT, 'tools/run-service.js'), 'token-service'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...common, PORT: String(TOKEN_PORT), LATCHKEY_BOOTSTRAP_TOKEN_FILE: tokenFile },
+    });
+    await waitReady(TOKEN_PORT, tokenService, 'token-service');
+    const admin = readFileSync(tokenFile, 'utf8').trim();
+    const verify = await (await fetch(`http://127.0.0.1:${PORT}/v1/audit/verify`, { headers: { authorization: `Bearer ${admin}` } })).json();
     console.log(JSON.stringify({
       targetRate: RATE,
       produced: total,
@@ -114,6 +142,8 @@ async function main() {
       stored: seen,
       ingestRate: Math.round(seen / elapsed),
       lagMs: { p50: pct(lags, 50), p90: pct(lags, 90), p99: pct(lags, 99), max: lags[lags.length - 1] },
+      appends: { transactions: appends, meanRows: Math.round(seen / appends), meanMs: Math.round((appendSeconds / appends) * 1000), busyShare: Number((appendSeconds / elapsed).toFixed(2)) },
+      loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
       chainVerified: verify.ok,
       chainChecked: verify.checked,
     }, null, 2));
@@ -121,8 +151,11 @@ async function main() {
   } finally {
     await producer.disconnect().catch(() => undefined);
     await db.end().catch(() => undefined);
-    child.kill('SIGTERM');
-    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    for (const proc of [child, tokenService].filter(Boolean)) {
+      proc.kill('SIGTERM');
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.once('exit', r)));
+    }
+    rmSync(tokenFile, { force: true });
     const admin = kafka.admin();
     await admin.connect().then(async () => {
       const ts = (await admin.listTopics()).filter((t) => t.startsWith(`${NS}.`));

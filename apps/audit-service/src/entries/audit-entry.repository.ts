@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SqlTransaction, withTransaction } from '@latchkey/event-store';
 import { AUDIT_SERVICE_CONFIG, AuditServiceConfig } from '../config/audit-service.config';
-import { appendToChain, ChainHead } from '../chain/domain/hash-chain';
-import { AuditEntry, AuditRecord, chainContentOf, PRUNABLE_CATEGORIES } from './domain/audit-record';
+import { ChainHead, linkAfter } from '../chain/domain/hash-chain';
+import { AuditEntry, AuditRecord, HashedRecord, PRUNABLE_CATEGORIES } from './domain/audit-record';
 
 export interface AuditEntryFilter {
   actor?: string;
@@ -103,7 +103,7 @@ export class AuditEntryRepository {
    * Appends the records not stored yet, chained after the current head, in one transaction. The head row is
    * locked first, so one writer at a time appends (any number of replicas) and the duplicate check cannot race.
    */
-  async append(records: AuditRecord[]): Promise<AppendResult> {
+  async append(records: HashedRecord[]): Promise<AppendResult> {
     try {
       return await withTransaction(this.db, (tx) => this.appendIn(tx, records));
     } catch (err) {
@@ -115,7 +115,8 @@ export class AuditEntryRepository {
     }
   }
 
-  private async appendIn(tx: SqlTransaction, records: AuditRecord[]): Promise<AppendResult> {
+  private async appendIn(tx: SqlTransaction, hashed: HashedRecord[]): Promise<AppendResult> {
+    const records = hashed.map((h) => h.record);
     const [headRow] = await tx.query<{ seq: string; hash: string }>(
       `SELECT seq, hash FROM ${this.s}.chain_head WHERE id = 1 FOR UPDATE`,
     );
@@ -127,31 +128,37 @@ export class AuditEntryRepository {
       ),
     );
     const fresh: AuditRecord[] = [];
-    for (const r of records) {
-      if (existing.has(r.eventId)) continue;
-      existing.add(r.eventId); // the same event twice in one batch
-      fresh.push(r);
+    const freshHashes: HashedRecord['hashes'][] = [];
+    for (const h of hashed) {
+      if (existing.has(h.record.eventId)) continue;
+      existing.add(h.record.eventId); // the same event twice in one batch
+      fresh.push(h.record);
+      freshHashes.push(h.hashes);
     }
     if (fresh.length === 0) return { inserted: [], duplicates: records.length, head };
-    const chained = appendToChain(head, fresh.map(chainContentOf));
+    const chained = linkAfter(head, freshHashes);
     const col = <T>(f: (r: AuditRecord, i: number) => T) => fresh.map(f);
     const link = (i: number) => chained.links[i];
-    const rows = await tx.query<{ seq: string; event_id: string; occurred_at: Date }>(
-      `INSERT INTO ${this.s}.entries (seq, event_id, topic, type, category, action, outcome, reason, aggregate_type,
-         aggregate_id, version, occurred_at, recorded_at, actor_id, actor_via, actor_token_id, on_behalf_of, owner_id,
-         token_id, user_id, group_id, source_ip, user_agent, payload, prev_hash, detail_hash, content_hash, hash)
-       SELECT u.seq, u.event_id, u.topic, u.type, u.category, u.action, u.outcome, u.reason, u.aggregate_type,
-         u.aggregate_id, u.version, u.occurred_at, clock_timestamp(), u.actor_id, u.actor_via, u.actor_token_id,
-         u.on_behalf_of, u.owner_id, u.token_id, u.user_id, u.group_id, u.source_ip, u.user_agent, u.payload,
-         u.prev_hash, u.detail_hash, u.content_hash, u.hash
-         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-           $9::text[], $10::text[], $11::int[], $12::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[],
-           $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::jsonb[], $24::text[],
-           $25::text[], $26::text[], $27::text[])
-           AS u(seq, event_id, topic, type, category, action, outcome, reason, aggregate_type, aggregate_id, version,
-             occurred_at, actor_id, actor_via, actor_token_id, on_behalf_of, owner_id, token_id, user_id, group_id,
-             source_ip, user_agent, payload, prev_hash, detail_hash, content_hash, hash)
-       RETURNING seq, event_id, occurred_at`,
+    head = chained.head;
+    // the new head is written by the same statement: one round trip fewer while the chain head is locked
+    await tx.query(
+      `WITH ins AS (
+         INSERT INTO ${this.s}.entries (seq, event_id, topic, type, category, action, outcome, reason, aggregate_type,
+           aggregate_id, version, occurred_at, recorded_at, actor_id, actor_via, actor_token_id, on_behalf_of, owner_id,
+           token_id, user_id, group_id, source_ip, user_agent, payload, prev_hash, detail_hash, content_hash, hash)
+         SELECT u.seq, u.event_id, u.topic, u.type, u.category, u.action, u.outcome, u.reason, u.aggregate_type,
+           u.aggregate_id, u.version, u.occurred_at, clock_timestamp(), u.actor_id, u.actor_via, u.actor_token_id,
+           u.on_behalf_of, u.owner_id, u.token_id, u.user_id, u.group_id, u.source_ip, u.user_agent, u.payload,
+           u.prev_hash, u.detail_hash, u.content_hash, u.hash
+           FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+             $9::text[], $10::text[], $11::int[], $12::timestamptz[], $13::text[], $14::text[], $15::text[], $16::text[],
+             $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[], $23::jsonb[], $24::text[],
+             $25::text[], $26::text[], $27::text[])
+             AS u(seq, event_id, topic, type, category, action, outcome, reason, aggregate_type, aggregate_id, version,
+               occurred_at, actor_id, actor_via, actor_token_id, on_behalf_of, owner_id, token_id, user_id, group_id,
+               source_ip, user_agent, payload, prev_hash, detail_hash, content_hash, hash)
+       )
+       UPDATE ${this.s}.chain_head SET seq = $28, hash = $29, updated_at = now() WHERE id = 1`,
       [
         col((_, i) => link(i).seq),
         col((r) => r.eventId),
@@ -180,11 +187,12 @@ export class AuditEntryRepository {
         col((_, i) => link(i).detailHash),
         col((_, i) => link(i).contentHash),
         col((_, i) => link(i).hash),
+        head.seq,
+        head.hash,
       ],
     );
-    head = chained.head;
-    await tx.query(`UPDATE ${this.s}.chain_head SET seq = $1, hash = $2, updated_at = now() WHERE id = 1`, [head.seq, head.hash]);
-    const inserted = rows.map((r) => ({ seq: Number(r.seq), eventId: r.event_id, occurredAt: r.occurred_at.toISOString() }));
+    // every fresh record was inserted (or the statement failed): no RETURNING rows to read back and parse
+    const inserted = fresh.map((r, i) => ({ seq: link(i).seq, eventId: r.eventId, occurredAt: r.occurredAt }));
     return { inserted, duplicates: records.length - fresh.length, head };
   }
 

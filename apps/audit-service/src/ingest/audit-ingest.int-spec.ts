@@ -15,6 +15,7 @@ import { auditDlqTopic, auditServiceEnvSchema } from '../config/audit-service.co
 import { CheckpointService } from '../chain/checkpoint.service';
 import { RetentionService } from '../retention/retention.service';
 import { AuditEntryRepository } from '../entries/audit-entry.repository';
+import { hashRecord } from '../entries/domain/audit-record';
 import { DeadLetterHeaders } from './dead-letter.port';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/latchkey';
@@ -229,7 +230,7 @@ describe('audit-service against Kafka and PostgreSQL', () => {
 
   it('keeps one linear chain under concurrent appends (as from two replicas)', async () => {
     const repo = app.get(AuditEntryRepository);
-    const records = Array.from({ length: 40 }, (_, i) => ({
+    const records = Array.from({ length: 40 }, (_, i) => hashRecord({
       eventId: randomUUID(), topic: tokenTopic, type: 'TokenRenamed', category: 'token' as const, action: 'TokenRenamed', outcome: 'success' as const,
       reason: null, aggregateType: 'token', aggregateId: `c${i}`, version: 1, occurredAt: new Date().toISOString(), actorId: 'alice', actorVia: 'oidc',
       actorTokenId: null, onBehalfOf: null, ownerId: 'alice', tokenId: `c${i}`, userId: 'alice', groupId: null, ip: null, userAgent: null, payload: { i },

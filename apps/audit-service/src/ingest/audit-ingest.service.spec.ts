@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { IncomingMessage } from '@latchkey/messaging';
 import { AppendSignal } from '../entries/append-signal';
 import { AppendResult, AuditEntryRepository, UnstorableEntryError } from '../entries/audit-entry.repository';
-import { AuditRecord } from '../entries/domain/audit-record';
+import { AuditRecord, HashedRecord } from '../entries/domain/audit-record';
 import { createAuditIngestMetrics } from './audit-ingest.metrics';
 import { AuditIngestService } from './audit-ingest.service';
 import { DeadLetter } from './dead-letter.port';
@@ -18,7 +18,8 @@ const event = (id: string, over: Record<string, unknown> = {}) =>
 function setup(opts: { unstorable?: (r: AuditRecord) => boolean; down?: boolean } = {}) {
   const stored: AuditRecord[] = [];
   const entries = {
-    append: async (records: AuditRecord[]): Promise<AppendResult> => {
+    append: async (hashed: HashedRecord[]): Promise<AppendResult> => {
+      const records = hashed.map((h) => h.record);
       if (opts.down) throw new Error('connection refused');
       if (records.some((r) => opts.unstorable?.(r))) throw new UnstorableEntryError('22P02', 'bad');
       const fresh = records.filter((r, i) => !stored.some((s) => s.eventId === r.eventId) && records.findIndex((x) => x.eventId === r.eventId) === i);

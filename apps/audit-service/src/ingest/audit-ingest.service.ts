@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { IncomingMessage } from '@latchkey/messaging';
 import { AppendSignal } from '../entries/append-signal';
 import { AuditEntryRepository, UnstorableEntryError } from '../entries/audit-entry.repository';
-import { AuditRecord } from '../entries/domain/audit-record';
+import { HashedRecord, hashRecord } from '../entries/domain/audit-record';
 import { decodeAuditMessage, RejectionReasons } from './domain/audit-message.decoder';
 import { AUDIT_INGEST_METRICS, AuditIngestMetrics } from './audit-ingest.metrics';
 import { DEAD_LETTER_SINK, DeadLetter, DeadLetterSink } from './dead-letter.port';
@@ -23,7 +23,7 @@ export interface IngestSummary {
 export class AuditIngestService {
   private readonly logger = new Logger(AuditIngestService.name);
   private readonly queue: Array<{
-    records: AuditRecord[];
+    records: HashedRecord[];
     resolve: (r: { inserted: number; duplicates: number }) => void;
     reject: (err: unknown) => void;
   }> = [];
@@ -38,11 +38,12 @@ export class AuditIngestService {
 
   async handle(messages: IncomingMessage[]): Promise<IngestSummary> {
     const letters: DeadLetter[] = [];
-    const records: Array<{ record: AuditRecord; message: IncomingMessage }> = [];
+    const records: Array<{ record: HashedRecord; message: IncomingMessage }> = [];
     let ignored = 0;
     for (const m of messages) {
       const decoded = decodeAuditMessage(m.topic, m.value, m.headers);
-      if (decoded.kind === 'record') records.push({ record: decoded.record, message: m });
+      // content hashes now, while another partition's append may hold the chain head: only the link hash waits for it
+      if (decoded.kind === 'record') records.push({ record: hashRecord(decoded.record), message: m });
       else if (decoded.kind === 'ignored') {
         ignored++;
         this.metrics.ignored.inc({ why: decoded.why });
@@ -84,7 +85,7 @@ export class AuditIngestService {
    * Group commit: partitions are consumed concurrently, and every append requested while one transaction runs
    * joins the next one. Appends are serialised on the chain head anyway, so fewer, larger transactions are faster.
    */
-  private append(records: AuditRecord[]): Promise<{ inserted: number; duplicates: number }> {
+  private append(records: HashedRecord[]): Promise<{ inserted: number; duplicates: number }> {
     return new Promise((resolve, reject) => {
       this.queue.push({ records, resolve, reject });
       if (!this.flushing) this.flushing = this.flush();
@@ -99,7 +100,7 @@ export class AuditIngestService {
         const fresh = new Set(result.insertedIds);
         for (const j of jobs) {
           let inserted = 0;
-          for (const r of j.records) if (fresh.delete(r.eventId)) inserted++;
+          for (const r of j.records) if (fresh.delete(r.record.eventId)) inserted++;
           j.resolve({ inserted, duplicates: j.records.length - inserted });
         }
       } catch (err) {
@@ -115,7 +116,7 @@ export class AuditIngestService {
     this.flushing = null;
   }
 
-  private async appendNow(records: AuditRecord[]): Promise<{ insertedIds: string[] }> {
+  private async appendNow(records: HashedRecord[]): Promise<{ insertedIds: string[] }> {
     const end = this.metrics.batchSeconds.startTimer();
     const result = await this.entries.append(records);
     end();

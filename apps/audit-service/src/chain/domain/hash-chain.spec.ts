@@ -1,4 +1,5 @@
-import { appendToChain, ChainContent, ChainHead, ChainVerifier, GENESIS_HASH, StoredLink } from './hash-chain';
+import { canonicalJson } from './canonical-json';
+import { appendToChain, CHAIN_FORMAT, ChainContent, ChainHead, ChainVerifier, GENESIS_HASH, linkHashOf, sha256Hex, StoredLink } from './hash-chain';
 
 const content = (n: number): ChainContent => ({
   summary: { eventId: `e${n}`, action: 'TokenIssued', occurredAt: '2025-01-01T00:00:00.000Z' },
@@ -19,6 +20,12 @@ function verify(links: StoredLink[], head: ChainHead | null = null, after?: Chai
 }
 
 describe('hash chain', () => {
+  it('hashes a link as the canonical JSON of {v, seq, prevHash, contentHash} (the stored chain format)', () => {
+    const prevHash = 'a'.repeat(64);
+    const contentHash = 'b'.repeat(64);
+    expect(linkHashOf(42, prevHash, contentHash)).toBe(sha256Hex(canonicalJson({ v: CHAIN_FORMAT, seq: 42, prevHash, contentHash })));
+  });
+
   it('links each entry to the previous one, from genesis', () => {
     const links = givenChain(3);
     expect(links.map((l) => l.seq)).toEqual([1, 2, 3]);

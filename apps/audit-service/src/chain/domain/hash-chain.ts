@@ -41,21 +41,37 @@ export function contentHashOf(summary: Record<string, unknown>, detailHash: stri
 }
 
 export function linkHashOf(seq: number, prevHash: string, contentHash: string): string {
-  return sha256Hex(canonicalJson({ v: CHAIN_FORMAT, seq, prevHash, contentHash }));
+  // exactly canonicalJson({ v, seq, prevHash, contentHash }) (keys sorted), spelled out: it runs once per entry
+  if (!Number.isSafeInteger(seq)) throw new TypeError('a chain position must be a safe integer');
+  return sha256Hex(`{"contentHash":${JSON.stringify(contentHash)},"prevHash":${JSON.stringify(prevHash)},"seq":${seq},"v":${CHAIN_FORMAT}}`);
 }
 
-/** Links the given contents after head, in order. Pure: the caller stores the links and the new head together. */
-export function appendToChain(head: ChainHead, contents: ChainContent[]): { links: ChainLink[]; head: ChainHead } {
+/** The hashes of one entry's content: they do not depend on its position, so they can be computed ahead of the append. */
+export interface ContentHashes {
+  detailHash: string;
+  contentHash: string;
+}
+
+export function hashContent(c: ChainContent): ContentHashes {
+  const detailHash = detailHashOf(c.detail);
+  return { detailHash, contentHash: contentHashOf(c.summary, detailHash) };
+}
+
+/** Links already hashed contents after head, in order: one SHA-256 per entry (the part that needs the head). */
+export function linkAfter(head: ChainHead, hashed: ContentHashes[]): { links: ChainLink[]; head: ChainHead } {
   let { seq, hash } = head;
-  const links = contents.map((c) => {
+  const links = hashed.map(({ detailHash, contentHash }) => {
     seq += 1;
-    const detailHash = detailHashOf(c.detail);
-    const contentHash = contentHashOf(c.summary, detailHash);
     const link: ChainLink = { seq, prevHash: hash, detailHash, contentHash, hash: linkHashOf(seq, hash, contentHash) };
     hash = link.hash;
     return link;
   });
   return { links, head: { seq, hash } };
+}
+
+/** Links the given contents after head, in order. Pure: the caller stores the links and the new head together. */
+export function appendToChain(head: ChainHead, contents: ChainContent[]): { links: ChainLink[]; head: ChainHead } {
+  return linkAfter(head, contents.map(hashContent));
 }
 
 /** One stored entry as the verifier reads it back; detail is null once retention erased it. */

@@ -1,4 +1,4 @@
-import { ChainContent } from '../../chain/domain/hash-chain';
+import { ChainContent, ContentHashes, hashContent } from '../../chain/domain/hash-chain';
 
 /** Which contract topic an entry came from (DESIGN.md §4). */
 export const AuditCategories = ['token', 'directory', 'policy', 'decision', 'usage', 'other'] as const;
@@ -82,6 +82,16 @@ export interface AuditEntry extends Omit<AuditRecord, 'payload' | 'ip' | 'userAg
 export function chainContentOf(r: AuditRecord): ChainContent {
   const { payload, ip, userAgent, ...summary } = r;
   return { summary: { ...summary }, detail: { payload, ip, userAgent } };
+}
+
+/** A record with its content hashes, computed before the append takes the chain head (off the serialised path). */
+export interface HashedRecord {
+  record: AuditRecord;
+  hashes: ContentHashes;
+}
+
+export function hashRecord(record: AuditRecord): HashedRecord {
+  return { record, hashes: hashContent(chainContentOf(record)) };
 }
 
 /** The summary of a stored entry, exactly as chainContentOf built it at append time. */

@@ -99,6 +99,13 @@ describe(decodeAuditMessage.name, () => {
     expect(r.payload).toMatchObject({ data: { note: `found ${REDACTED}`, secretHash: REDACTED, digest: REDACTED } });
   });
 
+  it('keeps a "__proto__" member of a payload as data, never as the prototype', () => {
+    const r = record(decodeAuditMessage(TOKEN_TOPIC, JSON.stringify(envelope({})).replace('{', '{"__proto__":{"polluted":true},')));
+    expect(Object.getPrototypeOf(r.payload)).toBe(Object.prototype);
+    expect(Object.keys(r.payload)).toContain('__proto__');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it.each([
     ['an empty message', ''],
     ['invalid JSON', '{"a":'],

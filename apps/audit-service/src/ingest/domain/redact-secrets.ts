@@ -11,12 +11,20 @@ export const REDACTED = '[REDACTED]';
  */
 export function redactSecrets(value: unknown, key = ''): unknown {
   if (typeof value === 'string') {
-    if (SECRET_KEYS.test(key) || HEX_DIGEST.test(value)) return REDACTED;
-    return value.replace(TOKEN_LIKE, REDACTED);
+    if (SECRET_KEYS.test(key) || (value.length === 64 && HEX_DIGEST.test(value))) return REDACTED;
+    // a token has an underscore and at least 48 characters; most strings cannot hold one
+    return value.length >= 48 && value.includes('_') ? value.replace(TOKEN_LIKE, REDACTED) : value;
   }
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, key));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v, k)]));
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value)) {
+      const v = redactSecrets((value as Record<string, unknown>)[k], k);
+      // a "__proto__" member of parsed JSON stays a plain member, never the prototype
+      if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+      else out[k] = v;
+    }
+    return out;
   }
   return value;
 }
