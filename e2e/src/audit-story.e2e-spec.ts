@@ -4,13 +4,10 @@ import { Client } from 'pg';
 import { AuditEcsRecord, IssueTokenResponse, Topics, topicName } from '@latchkey/contracts';
 import { hashToken } from '@latchkey/token-format';
 import { infraDefaults, oidcLogin, waitFor } from '@latchkey/testing';
-import { api, startSystem, System, validate } from './system';
+import { api, startSystem, System, SYSTEM_SCIM_TOKEN, validate } from './system';
 
 const run = promisify(execFile);
 const KCAT = '/usr/bin/kcat';
-/** policy-service's SCIM bearer in a started system: libs/testing's SYSTEM_SCIM_TOKEN where it sets one, else the dev default */
-const SCIM_TOKENS = ['e2e-scim-token-0123456789', 'dev-scim-token-change-me'];
-const DEV_POLICY_ADMIN_SECRET = 'dev-policy-admin-secret-change-me';
 const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
@@ -123,30 +120,22 @@ describe('audit trail of a scripted story, read back as a SIEM would', () => {
     await expect(validate(validator, { token: reader.body.secret, method: 'POST', path: '/rest/api/2/issue' })).resolves.toMatchObject({ valid: false, code: 'SCOPE_DENIED' });
     await audited('AccessDenied (scope)', `tokenId=${t3}&action=AccessDenied`, (e) => e.reason === 'SCOPE_DENIED' && e.actorId === 'alice');
 
-    // 7. an administrator changes the policy (policy-service's management API: libs/auth, or its temporary shared secret)
+    // 7. an administrator (the bootstrap admin token, checked by policy-service through libs/auth) changes the policy
     const policy = system.policy!;
     const current = await policy.fetch('/v1/policy');
     const etag = current.headers.get('etag')!;
     const { rules } = (await current.json()) as { rules: Record<string, unknown> };
-    const putPolicy = (authorization: string) =>
-      policy.fetch('/v1/policy', {
-        method: 'PUT',
-        headers: { authorization, 'content-type': 'application/json', 'if-match': etag, 'x-latchkey-actor': 'admin' },
-        body: JSON.stringify({ rules: { ...rules, maxTokensPerUser: 25 } }),
-      });
-    let put = await putPolicy(`Bearer ${admin}`);
-    if (put.status === 401) put = await putPolicy(`Bearer ${DEV_POLICY_ADMIN_SECRET}`);
+    const put = await policy.fetch('/v1/policy', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json', 'if-match': etag },
+      body: JSON.stringify({ rules: { ...rules, maxTokensPerUser: 25 } }),
+    });
     expect(put.status).toBe(200);
-    await audited('PolicyChanged', 'action=PolicyChanged', (e) => e.actorId === 'admin');
+    await audited('PolicyChanged', 'action=PolicyChanged', (e) => e.actorId === 'admin' && e.actorVia === 'latchkey-token');
 
     // 8. the IdP provisions a user, then deactivates them (SCIM PATCH active:false)
-    let scimToken = '';
-    for (const candidate of SCIM_TOKENS) {
-      if ((await policy.fetch('/scim/v2/Users?count=1', { headers: { authorization: `Bearer ${candidate}` } })).status === 200) scimToken ||= candidate;
-    }
-    expect(scimToken).not.toBe('');
     const scim = (method: string, path: string, body: unknown) =>
-      policy.fetch(`/scim/v2${path}`, { method, headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
+      policy.fetch(`/scim/v2${path}`, { method, headers: { authorization: `Bearer ${SYSTEM_SCIM_TOKEN}`, 'content-type': 'application/scim+json' }, body: JSON.stringify(body) });
     const provisioned = await scim('POST', '/Users', { schemas: [SCIM_USER], userName: 'alice', name: { givenName: 'Alice', familyName: 'Example' }, active: true });
     expect(provisioned.status).toBe(201);
     const userId = ((await provisioned.json()) as { id: string }).id;
