@@ -1,6 +1,6 @@
 import { Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule, HttpLatchkeyTokenAuthenticator, LatchkeyTokenAuthenticatorProvider, oidcOptionsFromEnv } from '@latchkey/auth';
+import { AuthModule, httpLatchkeyTokens, LatchkeyTokenAuthenticatorProvider, oidcOptionsFromEnv } from '@latchkey/auth';
 import { dataSourceOptions, HealthModule, loggerModule, MetricsModule, openServiceDataSource } from '@latchkey/service-kit';
 import { AuditConfigModule } from './config/audit-config.module';
 import { AuditServiceConfig } from './config/audit-service.config';
@@ -17,19 +17,6 @@ import { SiemModule } from './siem/siem.module';
 export interface AuditAppOptions {
   /** how Latchkey tokens are authenticated; default: token-service's internal lookup (tests pass an in-process one) */
   latchkeyTokens?: LatchkeyTokenAuthenticatorProvider;
-}
-
-/** Latchkey admin tokens presented to the audit API are looked up (by HMAC) on token-service. */
-export function httpLatchkeyTokens(config: AuditServiceConfig): LatchkeyTokenAuthenticatorProvider {
-  return {
-    useFactory: () =>
-      new HttpLatchkeyTokenAuthenticator({
-        baseUrl: config.TOKEN_SERVICE_URL,
-        internalSecret: config.LATCHKEY_INTERNAL_SECRET,
-        pepper: config.LATCHKEY_PEPPER,
-        tokenPrefix: config.LATCHKEY_TOKEN_PREFIX,
-      }),
-  };
 }
 
 /** The audit-service root module, built from validated configuration. */

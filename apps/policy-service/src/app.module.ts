@@ -1,6 +1,7 @@
 import { Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { dataSourceOptions, HealthModule, loggerModule, MetricsModule, openServiceDataSource } from '@latchkey/service-kit';
+import { dataSourceOptions, HealthModule, loggerModule, MetricsModule, openServiceDataSource, OutboxPublisherModule } from '@latchkey/service-kit';
+import { Topics, topicName } from '@latchkey/contracts';
 import { LatchkeyTokenAuthenticatorProvider } from '@latchkey/auth';
 import { managementAuthModule } from './auth/management-auth.module';
 import { PolicyConfigModule } from './config/policy-config.module';
@@ -8,7 +9,6 @@ import { PolicyServiceConfig } from './config/policy-service.config';
 import { POLICY_MIGRATIONS } from './database/migrations';
 import { DatabaseReadiness } from './database/database-readiness';
 import { DirectoryModule } from './directory/directory.module';
-import { OutboxModule } from './outbox/outbox.module';
 import { PolicyModule } from './policy/policy.module';
 import { ScimModule } from './scim/scim.module';
 import { StoreModule } from './store/store.module';
@@ -37,7 +37,14 @@ export function createAppModule(config: PolicyServiceConfig, options: PolicyAppO
       PolicyModule,
       DirectoryModule,
       ScimModule,
-      OutboxModule,
+      OutboxPublisherModule.forRoot({
+        clientId: 'policy-service',
+        schema: config.LATCHKEY_POLICY_SCHEMA,
+        topics: [topicName(Topics.directory, config.LATCHKEY_TOPIC_NAMESPACE), topicName(Topics.policy, config.LATCHKEY_TOPIC_NAMESPACE)],
+        brokers: config.KAFKA_BROKERS,
+        databaseUrl: config.DATABASE_URL,
+        pollIntervalMs: config.LATCHKEY_OUTBOX_POLL_MS,
+      }),
     ],
     providers: [DatabaseReadiness],
   })

@@ -1,11 +1,11 @@
 import { Global, Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, oidcOptionsFromEnv } from '@latchkey/auth';
-import { dataSourceOptions, HealthModule, loggerModule, MetricsModule, openServiceDataSource } from '@latchkey/service-kit';
+import { dataSourceOptions, HealthModule, loggerModule, MetricsModule, openServiceDataSource, OutboxPublisherModule } from '@latchkey/service-kit';
+import { Topics, topicName } from '@latchkey/contracts';
 import { TOKEN_SCHEMA, TOKEN_SERVICE_CONFIG, TokenServiceConfig } from './config/token-service.config';
 import { TokenSchema1764300000000 } from './database/migrations/1764300000000-token-schema';
 import { TokenLifecycle1764500000000 } from './database/migrations/1764500000000-token-lifecycle';
-import { OutboxModule } from './outbox/outbox.module';
 import { HeartbeatModule } from './heartbeat/heartbeat.module';
 import { TokensModule } from './tokens/tokens.module';
 import { PolicyViewModule } from './policy/policy.module';
@@ -29,7 +29,14 @@ export function createAppModule(config: TokenServiceConfig): Type<unknown> {
       PolicyViewModule,
       MetricsModule,
       TokensModule,
-      OutboxModule,
+      OutboxPublisherModule.forRoot({
+        clientId: 'token-service',
+        schema: TOKEN_SCHEMA,
+        topics: [topicName(Topics.token, config.LATCHKEY_TOPIC_NAMESPACE)],
+        brokers: config.KAFKA_BROKERS,
+        databaseUrl: config.DATABASE_URL,
+        pollIntervalMs: config.LATCHKEY_OUTBOX_POLL_MS,
+      }),
       HeartbeatModule,
     ],
   })

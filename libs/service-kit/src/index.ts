@@ -7,3 +7,4 @@ export * from './validation';
 export * from './preflight';
 export * from './run-service';
 export * from './database';
+export * from './outbox-publisher.module';

@@ -1,19 +1,6 @@
 import { DynamicModule } from '@nestjs/common';
-import { AuthModule, HttpLatchkeyTokenAuthenticator, LatchkeyTokenAuthenticatorProvider, oidcOptionsFromEnv } from '@latchkey/auth';
+import { AuthModule, httpLatchkeyTokens, LatchkeyTokenAuthenticatorProvider, oidcOptionsFromEnv } from '@latchkey/auth';
 import { PolicyServiceConfig } from '../config/policy-service.config';
-
-/** Latchkey tokens presented to the management API are looked up (by HMAC) on token-service. */
-export function httpLatchkeyTokens(config: PolicyServiceConfig): LatchkeyTokenAuthenticatorProvider {
-  return {
-    useFactory: () =>
-      new HttpLatchkeyTokenAuthenticator({
-        baseUrl: config.TOKEN_SERVICE_URL,
-        internalSecret: config.LATCHKEY_INTERNAL_SECRET,
-        pepper: config.LATCHKEY_PEPPER,
-        tokenPrefix: config.LATCHKEY_TOKEN_PREFIX,
-      }),
-  };
-}
 
 /**
  * The management API's authentication (libs/auth): OIDC access tokens from LATCHKEY_OIDC_ISSUER and Latchkey

@@ -67,3 +67,24 @@ export class HttpLatchkeyTokenAuthenticator implements LatchkeyTokenAuthenticato
     return body as TokenLookupResult;
   }
 }
+
+/** The settings a service outside token-service needs to check Latchkey tokens against it. */
+export interface RemoteTokenSettings {
+  TOKEN_SERVICE_URL: string;
+  LATCHKEY_INTERNAL_SECRET: string;
+  LATCHKEY_PEPPER: string;
+  LATCHKEY_TOKEN_PREFIX: string;
+}
+
+/** Latchkey tokens presented to a management API, looked up (by HMAC) on token-service. */
+export function httpLatchkeyTokens(config: RemoteTokenSettings): { useFactory: () => HttpLatchkeyTokenAuthenticator } {
+  return {
+    useFactory: () =>
+      new HttpLatchkeyTokenAuthenticator({
+        baseUrl: config.TOKEN_SERVICE_URL,
+        internalSecret: config.LATCHKEY_INTERNAL_SECRET,
+        pepper: config.LATCHKEY_PEPPER,
+        tokenPrefix: config.LATCHKEY_TOKEN_PREFIX,
+      }),
+  };
+}
