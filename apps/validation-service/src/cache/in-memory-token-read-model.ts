@@ -23,6 +23,13 @@ export class InMemoryTokenReadModel implements TokenReadModel {
     return this.tokens.get(tokenId) ?? null;
   }
 
+  async findLookup(hmac: string): Promise<TokenLookupResult | null> {
+    this.touch();
+    const ref = this.hashes.get(hmac);
+    const token = ref ? this.tokens.get(ref.tokenId) : undefined;
+    return ref && token ? { secretGeneration: ref.secretGeneration, token } : null;
+  }
+
   async saveLookup(hmac: string, result: TokenLookupResult): Promise<void> {
     this.touch();
     this.hashes.set(hmac, { tokenId: result.token.id, secretGeneration: result.secretGeneration });

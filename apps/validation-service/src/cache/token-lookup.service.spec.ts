@@ -141,3 +141,17 @@ describe(TokenLookupService.name, () => {
     await expect(lookups.lookupFresh('h1')).rejects.toBeInstanceOf(SourceUnavailableError);
   });
 });
+
+describe('TokenLookupService misses', () => {
+  it('answers concurrent misses of one HMAC with one read-model round trip', async () => {
+    const { readModel, lookups } = setup();
+    const token = aTokenView();
+    readModel.hashes.set('h-shared', { tokenId: token.id, secretGeneration: 1 });
+    readModel.tokens.set(token.id, token);
+    const answers = await Promise.all([lookups.lookup('h-shared'), lookups.lookup('h-shared'), lookups.lookup('h-shared')]);
+    expect(answers.map((a) => a?.token.id)).toEqual([token.id, token.id, token.id]);
+    expect(readModel.calls).toBe(1);
+    expect((await lookups.lookup('h-shared'))?.token.id).toBe(token.id);
+    expect(readModel.calls).toBe(1);
+  });
+});

@@ -6,16 +6,18 @@ import type { TokenReadModel, TokenSource } from './token-read-model.port';
 
 /**
  * Finds a token by the HMAC of its secret: in-process LRU, then remembered 404s, then the Redis read model,
- * then token-service. A read-model failure never fails validation (it falls through to the source); a source
- * failure throws SourceUnavailableError (fail closed). Concurrent source lookups of one HMAC share one call.
+ * then token-service (one round trip each). A read-model failure never fails validation (it falls through to the source); a source
+ * failure throws SourceUnavailableError (fail closed). Concurrent lookups of one HMAC share one call.
  */
 export class TokenLookupService {
   private readonly logger = new Logger(TokenLookupService.name);
   private readonly inFlight = new Map<string, Promise<TokenLookupResult | null>>();
+  private readonly missing = new Map<string, Promise<TokenLookupResult | null>>();
   private lastReadModelWarning = 0;
   // label children bound once: a labelled inc() hashes its labels on every call
   private readonly memoryHits;
   private readonly negativeHits;
+  private readonly redisHits;
 
   constructor(
     private readonly memory: MemoryTokenCache,
@@ -25,6 +27,7 @@ export class TokenLookupService {
   ) {
     this.memoryHits = metrics.lookups.labels('memory');
     this.negativeHits = metrics.lookups.labels('negative');
+    this.redisHits = metrics.lookups.labels('redis');
   }
 
   /** What memory alone can answer, without I/O: a result, null (a remembered 404), or undefined (needs a lookup). */
@@ -41,12 +44,22 @@ export class TokenLookupService {
     return undefined;
   }
 
-  async lookup(hmac: string): Promise<TokenLookupResult | null> {
+  lookup(hmac: string): Promise<TokenLookupResult | null> {
     const cached = this.cached(hmac);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) return Promise.resolve(cached);
+    // concurrent misses of one HMAC share one Redis round trip (and, behind it, one source call)
+    let pending = this.missing.get(hmac);
+    if (!pending) {
+      pending = this.miss(hmac).finally(() => this.missing.delete(hmac));
+      this.missing.set(hmac, pending);
+    }
+    return pending;
+  }
+
+  private async miss(hmac: string): Promise<TokenLookupResult | null> {
     const fromReadModel = await this.fromReadModel(hmac);
     if (fromReadModel) {
-      this.metrics.lookups.inc({ layer: 'redis' });
+      this.redisHits.inc();
       return this.memory.remember(hmac, fromReadModel);
     }
     return this.sourceOnce(hmac);
@@ -75,10 +88,8 @@ export class TokenLookupService {
 
   private async fromReadModel(hmac: string): Promise<TokenLookupResult | null> {
     try {
-      const ref = await this.readModel.findByHash(hmac);
-      if (!ref) return null;
-      const token = (await this.readModel.findToken(ref.tokenId)) ?? null;
-      return token ? { secretGeneration: ref.secretGeneration, token } : null;
+      // hash -> token id -> state in one round trip
+      return await this.readModel.findLookup(hmac);
     } catch (err) {
       this.metrics.lookupErrors.inc({ layer: 'redis' });
       this.warnReadModel(`read model lookup failed, asking the source: ${(err as Error).message}`);

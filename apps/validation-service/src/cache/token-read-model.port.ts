@@ -10,6 +10,8 @@ export interface HashRef {
 export interface TokenReadModel {
   findByHash(hmac: string): Promise<HashRef | null>;
   findToken(tokenId: string): Promise<TokenView | null>;
+  /** findByHash then findToken of its token, in one round trip; null when either is missing */
+  findLookup(hmac: string): Promise<TokenLookupResult | null>;
   /** stores the hash mapping and the token state (the state only if newer than the stored one) */
   saveLookup(hmac: string, result: TokenLookupResult): Promise<void>;
   /** stores the token state only if its version is above the stored one; true when written */

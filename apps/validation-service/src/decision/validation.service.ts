@@ -1,11 +1,11 @@
 import type { DecisionChannel, DecisionCode, TokenLookupResult, ValidateRequest, ValidateResponse } from '@latchkey/contracts';
-import { hashToken } from '@latchkey/token-format';
 import { TokenLookupService } from '../cache/token-lookup.service';
 import type { ValidationServiceConfig } from '../config/validation-service.config';
 import { ValidationMetrics } from '../metrics/validation.metrics';
 import type { DecisionContext } from '../telemetry/telemetry.service';
 import { AccessView, ALLOW_ALL, Decision, decide, isRotatedAwayReuse, PresentedCredentials, readCredentials } from './domain';
 import { NO_REUSE_REPORTS, ReuseReporter } from './reuse.reporter';
+import { createTokenHasher, TokenHasher } from './token-hasher';
 
 export const CLOCK = Symbol('CLOCK');
 export type Clock = () => number;
@@ -31,6 +31,8 @@ export interface DecisionRecorder {
   record(decision: Decision, context: DecisionContext): void;
 }
 
+const responseOf = (r: { response: ValidateResponse }): ValidateResponse => r.response;
+
 export const NOT_RECORDED: DecisionRecorder = { record: () => undefined };
 export const ALWAYS_FRESH: Freshness = { stale: false };
 
@@ -40,7 +42,7 @@ export const ALWAYS_FRESH: Freshness = { stale: false };
  * source is needed and cannot answer, StaleReplicaError when stale in deny mode and the answer would be VALID.
  */
 export class ValidationService {
-  private readonly pepper: string;
+  private readonly hash: TokenHasher;
   private readonly prefix: string;
   private readonly verifyWhenStale: boolean;
   private readonly decisionCounters = new Map<DecisionCode, { inc(): void }>();
@@ -55,35 +57,43 @@ export class ValidationService {
     private readonly view: AccessView = ALLOW_ALL,
     private readonly reuse: Pick<ReuseReporter, 'report'> = NO_REUSE_REPORTS,
   ) {
-    this.pepper = config.LATCHKEY_PEPPER;
+    this.hash = createTokenHasher(config.LATCHKEY_PEPPER);
     this.prefix = config.LATCHKEY_TOKEN_PREFIX;
     this.verifyWhenStale = config.LATCHKEY_STALE_MODE === 'verify';
   }
 
   validate(request: ValidateRequest, channel: DecisionChannel = 'json'): Promise<ValidateResponse> {
+    try {
+      const answer = this.validateNow(request, channel);
+      return answer instanceof Promise ? answer : Promise.resolve(answer);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * The hot path: the response itself when no I/O is needed (a cache hit, a remembered 404, malformed or absent
+   * credentials), a Promise only when a lookup must go to Redis or token-service. No microtask on a cache hit.
+   * May throw synchronously (the errors `validate` rejects with).
+   */
+  validateNow(request: ValidateRequest, channel: DecisionChannel = 'json'): ValidateResponse | Promise<ValidateResponse> {
     const credentials = readCredentials(request, this.prefix);
-    if (credentials.kind !== 'token') return Promise.resolve(this.finish(request, credentials, null, null, false, channel).response);
-    const hmac = hashToken(this.pepper, credentials.token);
+    if (credentials.kind !== 'token') return this.finish(request, credentials, null, null, false, channel);
+    const hmac = this.hash(credentials.token);
     const stale = this.staleness.stale;
     if (!stale) {
       // the cache-hit path: no await, no Redis, no Kafka
       const cached = this.lookups.cached(hmac);
-      if (cached !== undefined) {
-        try {
-          return Promise.resolve(this.finish(request, credentials, hmac, cached, false, channel).response);
-        } catch (err) {
-          return Promise.reject(err);
-        }
-      }
+      if (cached !== undefined) return this.finish(request, credentials, hmac, cached, false, channel);
     }
-    return this.withLookup(request, credentials, hmac, stale, channel).then((r) => r.response);
+    return this.withLookup(request, credentials, hmac, stale, channel).then(responseOf);
   }
 
   /** validate, plus when the token was created (RFC 7662 `iat`); createdAt is null when no token was identified */
   async validateWithState(request: ValidateRequest, channel: DecisionChannel = 'json'): Promise<{ response: ValidateResponse; createdAt: string | null }> {
     const credentials = readCredentials(request, this.prefix);
-    if (credentials.kind !== 'token') return this.finish(request, credentials, null, null, false, channel);
-    return this.withLookup(request, credentials, hashToken(this.pepper, credentials.token), this.staleness.stale, channel);
+    if (credentials.kind !== 'token') return { response: this.finish(request, credentials, null, null, false, channel), createdAt: null };
+    return this.withLookup(request, credentials, this.hash(credentials.token), this.staleness.stale, channel);
   }
 
   private async withLookup(
@@ -95,7 +105,8 @@ export class ValidationService {
   ): Promise<{ response: ValidateResponse; createdAt: string | null }> {
     if (stale) this.metrics.staleAnswers.inc({ mode: this.verifyWhenStale ? 'verify' : 'deny' });
     const lookup = stale && this.verifyWhenStale ? await this.lookups.lookupFresh(hmac) : await this.lookups.lookup(hmac);
-    return this.finish(request, credentials, hmac, lookup, stale, channel);
+    const response = this.finish(request, credentials, hmac, lookup, stale, channel);
+    return { response, createdAt: response.tokenId !== null && lookup ? lookup.token.createdAt : null };
   }
 
   private finish(
@@ -105,7 +116,7 @@ export class ValidationService {
     lookup: TokenLookupResult | null,
     stale: boolean,
     channel: DecisionChannel,
-  ): { response: ValidateResponse; createdAt: string | null } {
+  ): ValidateResponse {
     const now = new Date(this.clock());
     const decision = decide({ credentials, method: request.method, ip: request.ip, path: request.path }, lookup, now, this.view);
     // a rotated-away secret past its grace: token-service revokes the whole token (fire-and-forget, deduplicated)
@@ -113,8 +124,15 @@ export class ValidationService {
     if (stale && !this.verifyWhenStale && decision.code === 'VALID') throw new StaleReplicaError();
     this.decisionCounter(decision.code).inc();
     this.telemetry.record(decision, { method: request.method, path: request.path, ip: request.ip, userAgent: request.userAgent ?? null, channel });
-    const response: ValidateResponse = { valid: decision.code === 'VALID', ...decision };
-    return { response, createdAt: decision.tokenId !== null && lookup ? lookup.token.createdAt : null };
+    // the same keys in the same order as `{ valid, ...decision }`, without the spread
+    return {
+      valid: decision.code === 'VALID',
+      code: decision.code,
+      tokenId: decision.tokenId,
+      userId: decision.userId,
+      scopes: decision.scopes,
+      expiresAt: decision.expiresAt,
+    };
   }
 
   private decisionCounter(code: DecisionCode): { inc(): void } {

@@ -13,6 +13,8 @@ export interface HttpAnswer {
   headers?: Record<string, string>;
 }
 
+const ok = (body: ValidateResponse): HttpAnswer => ({ status: 200, body });
+
 export const VALIDATE_CLIENT_REALM = 'Basic realm="latchkey-validation", charset="UTF-8"';
 
 /**
@@ -45,20 +47,35 @@ export class ValidateJsonHandler {
   }
 
   async handle(body: unknown): Promise<HttpAnswer> {
+    return this.handleNow(body);
+  }
+
+  /**
+   * The answer itself when no I/O was needed (a cache hit: no Promise, no microtask), a Promise of it when the token
+   * had to be looked up in Redis or token-service. Never throws and never rejects.
+   */
+  handleNow(body: unknown): HttpAnswer | Promise<HttpAnswer> {
     const parsed = parseValidateRequest(body);
     if (!parsed.ok) return { status: 400, body: problem(400, parsed.errors.join('; '), { errors: parsed.errors }) };
+    let decided: ValidateResponse | Promise<ValidateResponse>;
     try {
-      return { status: 200, body: await this.validation.validate(parsed.value) };
+      decided = this.validation.validateNow(parsed.value);
     } catch (err) {
-      if (err instanceof SourceUnavailableError) {
-        this.logger.warn(`validation unanswerable: ${err.message}`);
-        return { status: 503, body: problem(503, 'the token is not cached and the source of truth is unavailable; retry later'), headers: { 'retry-after': '1' } };
-      }
-      if (err instanceof StaleReplicaError) {
-        return { status: 503, body: problem(503, err.message), headers: { 'retry-after': '1' } };
-      }
-      this.logger.error(`validation failed: ${err instanceof Error ? err.message : String(err)}`);
-      return { status: 500, body: problem(500, 'unexpected error') };
+      return this.failed(err);
     }
+    if (decided instanceof Promise) return decided.then(ok, (err: unknown) => this.failed(err));
+    return { status: 200, body: decided };
+  }
+
+  private failed(err: unknown): HttpAnswer {
+    if (err instanceof SourceUnavailableError) {
+      this.logger.warn(`validation unanswerable: ${err.message}`);
+      return { status: 503, body: problem(503, 'the token is not cached and the source of truth is unavailable; retry later'), headers: { 'retry-after': '1' } };
+    }
+    if (err instanceof StaleReplicaError) {
+      return { status: 503, body: problem(503, err.message), headers: { 'retry-after': '1' } };
+    }
+    this.logger.error(`validation failed: ${err instanceof Error ? err.message : String(err)}`);
+    return { status: 500, body: problem(500, 'unexpected error') };
   }
 }

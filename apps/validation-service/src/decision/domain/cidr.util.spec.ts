@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { ipInAnyCidr, parseCidr, parseIp } from './cidr.util';
 
 describe('cidr.util', () => {
@@ -38,5 +39,27 @@ describe('cidr.util', () => {
   it('parses full and embedded-IPv4 IPv6 forms', () => {
     expect(parseIp('2001:0db8:0000:0000:0000:0000:0000:0001')?.bytes).toEqual(parseIp('2001:db8::1')?.bytes);
     expect(parseIp('64:ff9b::192.0.2.33')?.version).toBe(6);
+  });
+});
+
+describe('parseIp (IPv4) against the reference grammar', () => {
+  // the former regex parser: four parts of /^(0|[1-9][0-9]{0,2})$/, each at most 255
+  const reference = (s: string): number[] | null => {
+    const parts = s.split('.');
+    if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255)) return null;
+    return parts.map(Number);
+  };
+  it('accepts and rejects exactly what the grammar does', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789.'.split(''), '1', '2', '5', '.', 'a', ' '), maxLength: 20 }), (s) => {
+        const ip = s.includes(':') ? null : parseIp(s);
+        const expected = reference(s);
+        expect(ip ? Array.from(ip.bytes) : null).toEqual(expected);
+      }),
+      { numRuns: 3000 },
+    );
+    for (const s of ['0.0.0.0', '255.255.255.255', '256.1.1.1', '01.1.1.1', '1.1.1', '1.1.1.1.', '.1.1.1', '1..1.1', '1.1.1.1000']) {
+      expect(parseIp(s) ? Array.from(parseIp(s)!.bytes) : null).toEqual(reference(s));
+    }
   });
 });
