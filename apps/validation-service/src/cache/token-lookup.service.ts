@@ -14,7 +14,7 @@ export class TokenLookupService {
   private readonly inFlight = new Map<string, Promise<TokenLookupResult | null>>();
   private readonly missing = new Map<string, Promise<TokenLookupResult | null>>();
   private lastReadModelWarning = 0;
-  // label children bound once: a labelled inc() hashes its labels on every call
+  // hot-path counters: plain numbers folded into the labelled counter when scraped
   private readonly memoryHits;
   private readonly negativeHits;
   private readonly redisHits;
@@ -25,9 +25,9 @@ export class TokenLookupService {
     private readonly source: TokenSource,
     private readonly metrics: ValidationMetrics,
   ) {
-    this.memoryHits = metrics.lookups.labels('memory');
-    this.negativeHits = metrics.lookups.labels('negative');
-    this.redisHits = metrics.lookups.labels('redis');
+    this.memoryHits = metrics.hot(metrics.lookups, { layer: 'memory' });
+    this.negativeHits = metrics.hot(metrics.lookups, { layer: 'negative' });
+    this.redisHits = metrics.hot(metrics.lookups, { layer: 'redis' });
   }
 
   /** What memory alone can answer, without I/O: a result, null (a remembered 404), or undefined (needs a lookup). */

@@ -138,7 +138,7 @@ export class ValidationService {
   private decisionCounter(code: DecisionCode): { inc(): void } {
     let child = this.decisionCounters.get(code);
     if (!child) {
-      child = this.metrics.decisions.labels(code);
+      child = this.metrics.hot(this.metrics.decisions, { code });
       this.decisionCounters.set(code, child);
     }
     return child;

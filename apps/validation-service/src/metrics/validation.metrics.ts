@@ -6,7 +6,24 @@ import type { DecisionCode } from '@latchkey/contracts';
 /** memory: in-process LRU; negative: a remembered 404; redis: the shared read model; source: token-service */
 export type LookupLayer = 'memory' | 'negative' | 'redis' | 'source';
 
-/** The service's Prometheus metrics, registered once on the app's registry. */
+/** A counter series for the hot path: a plain number, added to its prom-client counter when it is scraped. */
+export interface HotCounter {
+  inc(): void;
+}
+
+class PendingCount implements HotCounter {
+  n = 0;
+  constructor(readonly labels: Record<string, string>) {}
+  inc(): void {
+    this.n++;
+  }
+}
+
+/**
+ * The service's Prometheus metrics, registered once on the app's registry. prom-client hashes and checks the labels
+ * on every inc(), even through a `labels()` child, so the per-request counters are plain numbers (`hot`) folded
+ * into their counters on each scrape (`collect`).
+ */
 @Injectable()
 export class ValidationMetrics {
   readonly decisions: Counter<'code'>;
@@ -22,20 +39,31 @@ export class ValidationMetrics {
   readonly telemetryDropped: Counter<'topic' | 'reason'>;
   readonly ackPublishFailures: Counter<string>;
   readonly reuseReports: Counter<'outcome'>;
+  private readonly pending = new Map<Counter<string>, PendingCount[]>();
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
+    const pending = this.pending;
+    const collect = function (this: Counter<string>): void {
+      for (const count of pending.get(this) ?? []) {
+        if (count.n === 0) continue;
+        this.inc(count.labels, count.n);
+        count.n = 0;
+      }
+    };
     this.decisions = new Counter({
       name: 'latchkey_validation_decisions_total',
       help: 'Validation decisions, by code',
       labelNames: ['code'],
       registers,
+      collect,
     });
     this.lookups = new Counter({
       name: 'latchkey_validation_lookups_total',
       help: 'Token lookups (well-formed tokens only), by the layer that answered',
       labelNames: ['layer'],
       registers,
+      collect,
     });
     this.lookupErrors = new Counter({
       name: 'latchkey_validation_lookup_errors_total',
@@ -98,6 +126,15 @@ export class ValidationMetrics {
       labelNames: ['outcome'],
       registers,
     });
+  }
+
+  /** One series of `decisions` or `lookups` for the hot path (counted as a plain number until scraped). */
+  hot<L extends string>(counter: Counter<L>, labels: Record<L, string>): HotCounter {
+    const list = this.pending.get(counter as Counter<string>) ?? [];
+    this.pending.set(counter as Counter<string>, list);
+    const count = new PendingCount(labels);
+    list.push(count);
+    return count;
   }
 
   /** The decision codes start at zero, so dashboards see every series from the first scrape. */
