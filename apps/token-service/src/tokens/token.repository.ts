@@ -179,7 +179,7 @@ export class TokenRepository {
     const rows = await this.db.query<Array<{ view: TokenView }>>(
       `SELECT view FROM token.tokens
        WHERE status = 'active' AND expires_at IS NOT NULL
-         AND (expires_at <= $1 OR (expires_at <= $1::timestamptz + make_interval(days => $2) AND NOT (view ? 'expiryWarnedAt' AND view->>'expiryWarnedAt' IS NOT NULL)))
+         AND (expires_at <= $1 OR (expires_at <= $1::timestamptz + make_interval(days => $2) AND view->>'expiryWarnedAt' IS NULL))
        ORDER BY expires_at LIMIT $3`,
       [now.toISOString(), warnDays, limit],
     );

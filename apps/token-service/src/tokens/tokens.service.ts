@@ -47,25 +47,30 @@ export class TokensService {
     if (request.scopes.includes('admin') && !isAdmin(principal)) {
       throw new TokenError(TokenErrorCodes.forbiddenScope, 'only administrators may grant the admin scope');
     }
-    const expiresAt = this.expiryOf(request, this.clock.now());
+    const now = this.clock.now();
+    const expiresAt = this.expiryOf(request, now);
     const decision = evaluateCreation(this.policy.policy, this.policy.directory, {
       actor: principal.userId,
       actorGroups: principal.groups,
       actorIsAdmin: principal.isAdmin,
       ownerId,
       scopes: request.scopes,
-      lifetimeDays: expiresAt ? (expiresAt.getTime() - this.clock.now().getTime()) / DAY_MS : null,
+      lifetimeDays: expiresAt ? (expiresAt.getTime() - now.getTime()) / DAY_MS : null,
       ownerActiveTokens: await this.tokens.countActiveByOwner(ownerId),
     });
     if (!decision.allowed) {
       throw new TokenError(TokenErrorCodes.notPermitted, decision.reason, { rule: decision.rule, decision: decision.code, maxScope: decision.maxScope });
     }
-    return this.issueFor(ownerId, principal, request);
+    return this.create(ownerId, principal, request, now, expiresAt);
   }
 
-  /** Issues without caller checks: for the bootstrap admin token and checked callers. */
+  /** Issues without caller checks: for the bootstrap admin token. */
   async issueFor(ownerId: string, principal: Principal, request: IssueTokenRequest): Promise<{ token: TokenView; secret: string }> {
     const now = this.clock.now();
+    return this.create(ownerId, principal, request, now, this.expiryOf(request, now));
+  }
+
+  private async create(ownerId: string, principal: Principal, request: IssueTokenRequest, now: Date, expiresAt: Date | null): Promise<{ token: TokenView; secret: string }> {
     const secret = generateToken(randomBytes, this.config.LATCHKEY_TOKEN_PREFIX);
     const command: TokenCommand = {
       kind: 'IssueToken',
@@ -75,7 +80,7 @@ export class TokensService {
       name: request.name.trim(),
       scopes: [...request.scopes],
       allowedCidrs: normalizeCidrs(request.allowedCidrs ?? []),
-      expiresAt: this.expiryOf(request, now),
+      expiresAt,
       hint: tokenHint(secret, this.config.LATCHKEY_TOKEN_PREFIX),
       now,
     };
