@@ -81,8 +81,13 @@ export async function startSystem(
     },
   };
   try {
-    if (idp) started.push(await idp.start());
-    started.push(await system.token.start());
+    // registered before they start, so a start-up failure still stops them (no orphan keeps jest alive)
+    if (idp) {
+      started.push(idp);
+      await idp.start();
+    }
+    started.push(system.token);
+    await system.token.start();
     const validatorEnv = { ...env, TOKEN_SERVICE_URL: system.token.baseUrl, ...options.validatorEnv };
     for (let i = 0; i < (options.validators ?? 0); i++) {
       system.validators.push(new ServiceProcess({ app: 'validation-service', port: nextPort++, env: validatorEnv, label: `${namespace}-validation-${i + 1}` }));
@@ -95,7 +100,8 @@ export async function startSystem(
     const policyEnv = { ...env, TOKEN_SERVICE_URL: system.token.baseUrl, LATCHKEY_SCIM_TOKEN: SYSTEM_SCIM_TOKEN, ...options.policyEnv };
     if (options.policy) others.push((system.policy = new ServiceProcess({ app: 'policy-service', port: ports.policy, env: policyEnv, label: `${namespace}-policy` })));
     // start in parallel: each waits for its own /health/ready
-    await Promise.all(others.map((s) => s.start().then(() => started.push(s))));
+    started.push(...others);
+    await Promise.all(others.map((s) => s.start()));
   } catch (err) {
     await system.stop().catch(() => undefined);
     throw err;
