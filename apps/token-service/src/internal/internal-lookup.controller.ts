@@ -1,11 +1,9 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
-import { DomainError, INTERNAL_SECRET_HEADER, TokenLookupRequest, TokenLookupResult } from '@latchkey/contracts';
+import { DomainError, INTERNAL_SECRET_HEADER, TokenLookupRequest } from '@latchkey/contracts';
 import { constantTimeEqual } from '@latchkey/token-format';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
-import { TokenRepository } from '../tokens/token.repository';
-import { TokenError, TokenErrorCodes } from '../tokens/domain/token.errors';
 import { TokensService } from '../tokens/tokens.service';
 
 class RevokeByHashRequest extends TokenLookupRequest {
@@ -13,26 +11,17 @@ class RevokeByHashRequest extends TokenLookupRequest {
 }
 
 /**
- * Service-to-service endpoints for the validators: the source of truth (HMAC -> token state), reuse reports and
- * RFC 7009 revocations. HMACs travel in bodies, never URLs, which end up in access logs.
+ * Service-to-service endpoints for the validators: reuse reports and RFC 7009 revocations. The source of truth itself
+ * (HMAC -> token state, `POST /internal/v1/tokens/lookup`) is served on plain node:http by internal-lookup.route.ts.
+ * HMACs travel in bodies, never URLs, which end up in access logs.
  */
 @ApiExcludeController()
 @Controller('internal/v1/tokens')
 export class InternalLookupController {
   constructor(
-    private readonly tokens: TokenRepository,
     private readonly service: TokensService,
     @Inject(TOKEN_SERVICE_CONFIG) private readonly config: TokenServiceConfig,
   ) {}
-
-  @Post('lookup')
-  @HttpCode(200)
-  async lookup(@Body() body: TokenLookupRequest, @Headers(INTERNAL_SECRET_HEADER) secret?: string): Promise<TokenLookupResult> {
-    this.authenticate(secret);
-    const found = await this.tokens.findBySecretHash(body.secretHash);
-    if (!found) throw new TokenError(TokenErrorCodes.notFound, 'no token has this hash');
-    return found;
-  }
 
   /** a validator saw a secret that is not the current one: revoke the token if its grace is over */
   @Post('reuse')

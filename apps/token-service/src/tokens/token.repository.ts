@@ -1,12 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Actor, EventEnvelope, TOKEN_AGGREGATE, TokenDetails, TokenLookupResult, TokenManagerQuery, TokenSortKey, TokenView } from '@latchkey/contracts';
 import { PgEventStore, SqlTransaction } from '@latchkey/event-store';
 import { DecidedEvent } from './domain/token.decider';
 import { TokenError, TokenErrorCodes } from './domain/token.errors';
 
 export const TOKEN_EVENT_STORE = Symbol('TOKEN_EVENT_STORE');
+
+const FIND_BY_SECRET_HASH = 'SELECT t.view, s.generation FROM token.token_secrets s JOIN token.tokens t ON t.id = s.token_id WHERE s.secret_hash = $1';
 
 export interface RecordedChange {
   events: DecidedEvent[];
@@ -78,11 +82,13 @@ export class TokenRepository {
     return rows[0] ? toDetails(rows[0]) : null;
   }
 
+  /**
+   * The validators' cache miss (issue 4): a named statement, parsed and planned once per pooled connection, sent
+   * straight to TypeORM's pg pool (no query runner per call; TypeORM's error log would also print the HMAC parameter).
+   */
   async findBySecretHash(hash: string): Promise<TokenLookupResult | null> {
-    const rows = await this.db.query<Array<{ view: TokenView; generation: number }>>(
-      `SELECT t.view, s.generation FROM token.token_secrets s JOIN token.tokens t ON t.id = s.token_id WHERE s.secret_hash = $1`,
-      [hash],
-    );
+    const pool = (this.db.driver as PostgresDriver).master as Pool;
+    const { rows } = await pool.query<{ view: TokenView; generation: number }>({ name: 'token-by-secret-hash', text: FIND_BY_SECRET_HASH, values: [hash] });
     return rows[0] ? { token: rows[0].view, secretGeneration: rows[0].generation } : null;
   }
 
