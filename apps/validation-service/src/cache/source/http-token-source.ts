@@ -1,8 +1,17 @@
+import { Agent as HttpAgent, ClientRequest, IncomingMessage, request as httpRequest, RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { INTERNAL_SECRET_HEADER, TOKEN_LOOKUP_PATH, TokenLookupResult } from '@latchkey/contracts';
 import { ReuseReportSink, SourceUnavailableError, TokenRevoker, TokenSource } from '../token-read-model.port';
 
 export const TOKEN_REVOKE_BY_HASH_PATH = '/internal/v1/tokens/revoke-by-hash';
 export const TOKEN_REUSE_PATH = '/internal/v1/tokens/reuse';
+
+/**
+ * Connections kept to token-service. Lookups beyond this wait for a free connection (inside their timeout) instead of
+ * opening more: token-service answers from a pool of 10 database connections anyway.
+ */
+const MAX_SOCKETS = 32;
 
 export interface HttpTokenSourceOptions {
   baseUrl: string;
@@ -10,38 +19,50 @@ export interface HttpTokenSourceOptions {
   timeoutMs: number;
 }
 
-/** token-service's `POST /internal/v1/tokens/lookup`, the validators' source of truth (the HMAC goes in the body, never a URL). */
+interface Answer {
+  status: number;
+  body: string;
+}
+
+class TimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`timeout after ${timeoutMs} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/**
+ * token-service's `POST /internal/v1/tokens/lookup`, the validators' source of truth (the HMAC goes in the body, never a URL).
+ * node:http with a keep-alive agent rather than global fetch: undici's fetch (web streams, abort signals, a Response
+ * per call) was the largest share of a validator's CPU on a cache miss (issue 4). Node's agent honours token-service's
+ * Keep-Alive timeout hint, so an idle connection is dropped before the server closes it.
+ */
 export class HttpTokenSource implements TokenSource, TokenRevoker, ReuseReportSink {
-  private readonly base: string;
+  private readonly send: (options: RequestOptions, onResponse: (res: IncomingMessage) => void) => ClientRequest;
+  private readonly agent: HttpAgent;
+  private readonly targets: Record<'lookup' | 'reuse' | 'revokeByHash', RequestOptions>;
 
   constructor(private readonly options: HttpTokenSourceOptions) {
-    this.base = options.baseUrl.replace(/\/+$/, '');
+    const base = options.baseUrl.replace(/\/+$/, '');
+    const secure = new URL(base).protocol === 'https:';
+    this.send = secure ? httpsRequest : httpRequest;
+    this.agent = secure ? new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS }) : new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+    const target = (path: string): RequestOptions => ({ ...urlToHttpOptions(new URL(`${base}${path}`)), method: 'POST', agent: this.agent });
+    this.targets = { lookup: target(TOKEN_LOOKUP_PATH), reuse: target(TOKEN_REUSE_PATH), revokeByHash: target(TOKEN_REVOKE_BY_HASH_PATH) };
   }
 
   async findByHash(hmac: string): Promise<TokenLookupResult | null> {
-    let res: Response;
+    let res: Answer;
     try {
-      res = await fetch(`${this.base}${TOKEN_LOOKUP_PATH}`, {
-        method: 'POST',
-        headers: { [INTERNAL_SECRET_HEADER]: this.options.internalSecret, accept: 'application/json', 'content-type': 'application/json' },
-        body: JSON.stringify({ secretHash: hmac }),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
+      res = await this.post(this.targets.lookup, JSON.stringify({ secretHash: hmac }), this.options.timeoutMs);
     } catch (err) {
-      const reason = err instanceof Error && err.name === 'TimeoutError' ? `timeout after ${this.options.timeoutMs} ms` : 'unreachable';
-      throw new SourceUnavailableError(`token-service ${reason}`);
+      throw new SourceUnavailableError(`token-service ${err instanceof TimeoutError ? err.message : 'unreachable'}`);
     }
-    if (res.status === 404) {
-      await res.body?.cancel();
-      return null;
-    }
-    if (res.status !== 200) {
-      await res.body?.cancel();
-      throw new SourceUnavailableError(`token-service answered ${res.status}`);
-    }
+    if (res.status === 404) return null;
+    if (res.status !== 200) throw new SourceUnavailableError(`token-service answered ${res.status}`);
     let body: unknown;
     try {
-      body = await res.json();
+      body = JSON.parse(res.body);
     } catch {
       throw new SourceUnavailableError('token-service answered a body that is not JSON');
     }
@@ -51,50 +72,81 @@ export class HttpTokenSource implements TokenSource, TokenRevoker, ReuseReportSi
 
   /** token-service's reuse report: it revokes the whole token when the secret is a rotated-away one past its grace */
   async reportReuse(hmac: string): Promise<{ revoked: boolean }> {
-    let res: Response;
+    let res: Answer;
     try {
-      res = await fetch(`${this.base}${TOKEN_REUSE_PATH}`, {
-        method: 'POST',
-        headers: { [INTERNAL_SECRET_HEADER]: this.options.internalSecret, accept: 'application/json', 'content-type': 'application/json' },
-        body: JSON.stringify({ secretHash: hmac }),
-        // the revoke waits for the replicas' acknowledgements on token-service's side
-        signal: AbortSignal.timeout(Math.max(this.options.timeoutMs, 5_000)),
-      });
+      // the revoke waits for the replicas' acknowledgements on token-service's side
+      res = await this.post(this.targets.reuse, JSON.stringify({ secretHash: hmac }), Math.max(this.options.timeoutMs, 5_000));
     } catch {
       throw new SourceUnavailableError('token-service unreachable');
     }
-    if (res.status !== 200) {
-      await res.body?.cancel();
-      throw new SourceUnavailableError(`token-service answered ${res.status}`);
-    }
-    const body = (await res.json().catch(() => null)) as { revoked?: unknown } | null;
-    return { revoked: body?.revoked === true };
+    if (res.status !== 200) throw new SourceUnavailableError(`token-service answered ${res.status}`);
+    return { revoked: revokedIn(res.body) };
   }
 
   /** token-service's internal revoke by HMAC; a 404 means no such token (nothing to revoke) */
   async revokeByHash(hmac: string, reason: string): Promise<{ revoked: boolean }> {
-    let res: Response;
+    let res: Answer;
     try {
-      res = await fetch(`${this.base}${TOKEN_REVOKE_BY_HASH_PATH}`, {
-        method: 'POST',
-        headers: { [INTERNAL_SECRET_HEADER]: this.options.internalSecret, accept: 'application/json', 'content-type': 'application/json' },
-        body: JSON.stringify({ secretHash: hmac, reason }),
-        // a revoke waits for the replicas' acknowledgements on token-service's side
-        signal: AbortSignal.timeout(Math.max(this.options.timeoutMs, 5_000)),
-      });
+      // a revoke waits for the replicas' acknowledgements on token-service's side
+      res = await this.post(this.targets.revokeByHash, JSON.stringify({ secretHash: hmac, reason }), Math.max(this.options.timeoutMs, 5_000));
     } catch {
       throw new SourceUnavailableError('token-service unreachable');
     }
-    if (res.status === 404) {
-      await res.body?.cancel();
-      return { revoked: false };
-    }
-    if (res.status !== 200) {
-      await res.body?.cancel();
-      throw new SourceUnavailableError(`token-service answered ${res.status}`);
-    }
-    const body = (await res.json().catch(() => null)) as { revoked?: unknown } | null;
-    return { revoked: body?.revoked === true };
+    if (res.status === 404) return { revoked: false };
+    if (res.status !== 200) throw new SourceUnavailableError(`token-service answered ${res.status}`);
+    return { revoked: revokedIn(res.body) };
+  }
+
+  /**
+   * One POST, its whole answer read (so the connection goes back to the agent); rejects with TimeoutError when the
+   * answer is not complete within `timeoutMs`, with the socket's error when token-service cannot be reached.
+   */
+  private post(target: RequestOptions, payload: string, timeoutMs: number): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
+      let settled = false;
+      // settle runs on events of the request (never synchronously), after the timer below exists
+      const settle = (err: Error | null, answer?: Answer): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (err) reject(err);
+        else resolve(answer as Answer);
+      };
+      const req = this.send(
+        {
+          ...target,
+          headers: {
+            [INTERNAL_SECRET_HEADER]: this.options.internalSecret,
+            accept: 'application/json',
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(payload),
+          },
+        },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => settle(null, { status: res.statusCode ?? 0, body }));
+          res.on('error', settle);
+          // after 'end' this is a no-op; before it, the answer was cut off
+          res.on('close', () => settle(new Error('token-service closed the connection mid-answer')));
+        },
+      );
+      const timer = setTimeout(() => {
+        settle(new TimeoutError(timeoutMs));
+        req.destroy();
+      }, timeoutMs);
+      req.on('error', settle);
+      req.end(payload);
+    });
+  }
+}
+
+function revokedIn(body: string): boolean {
+  try {
+    return (JSON.parse(body) as { revoked?: unknown } | null)?.revoked === true;
+  } catch {
+    return false;
   }
 }
 
