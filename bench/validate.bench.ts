@@ -18,6 +18,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = 50;
 const MISSES = Number(process.env.BENCH_MISSES ?? 300);
 const CACHED = Number(process.env.BENCH_CACHED_TOKENS ?? 100_000);
+/** which parts to run (all by default): `BENCH_PARTS=memory` iterates on the memory figure alone */
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'hit,miss,memory').split(','));
 
 const BARE_SERVER = `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end('{"valid":true}'); }); }).listen(Number(process.argv[1]), '127.0.0.1', () => console.log('listening'));`;
 
@@ -101,39 +103,55 @@ describe('bench: validate', () => {
       req.end(body);
     });
 
-  it('validates a cached token at a large fraction of bare node:http speed', async () => {
-    const [v1, v2] = system.validators;
-    const admin = system.bootstrapToken();
-    const hit = (await api<IssueTokenResponse>(system.token, 'POST', '/v1/tokens', admin, { name: 'bench-hit', scopes: ['read'], expiresInDays: 1 })).body;
-    await waitFor(async () => ((await (await post(v1, hit.secret)).json()) as { code: string }).code === 'VALID', { what: 'warm cache' });
+  const check = async (v: ServiceProcess, t: string) => {
+    const d = await postTimed(v, t);
+    if (d.code !== 'VALID') throw new Error(`expected VALID, got ${d.code}`);
+  };
 
-    const body = JSON.stringify({ token: hit.secret, method: 'GET', path: '/rest/api/2/myself', ip: '10.1.2.3' });
+  async function cacheHit(v: ServiceProcess, secret: string) {
+    const body = JSON.stringify({ token: secret, method: 'GET', path: '/rest/api/2/myself', ip: '10.1.2.3' });
     const headers = { 'content-type': 'application/json', authorization: clientAuthorization() };
     const bareBefore = await cannon(`http://127.0.0.1:${barePort}/`, { method: 'POST', headers, body });
-    const validate = await cannon(`${v1.baseUrl}/v1/validate`, { method: 'POST', headers, body });
+    const validate = await cannon(`${v.baseUrl}/v1/validate`, { method: 'POST', headers, body });
     const bareAfter = await cannon(`http://127.0.0.1:${barePort}/`, { method: 'POST', headers, body });
     const bareRps = (bareBefore.rps + bareAfter.rps) / 2;
+    report(`POST /v1/validate, cache hit (autocannon, ${CONNECTIONS} connections, ${DURATION_S} s each, same run)`, {
+      'bare node:http req/s (before, after)': `${Math.round(bareBefore.rps)}, ${Math.round(bareAfter.rps)}`,
+      'bare node:http p50 / p99 ms (before, after)': `${bareBefore.p50} / ${bareBefore.p99}, ${bareAfter.p50} / ${bareAfter.p99}`,
+      'validate req/s': Math.round(validate.rps),
+      'validate p50 / p99 ms': `${validate.p50} / ${validate.p99}`,
+      'validate non-2xx, errors': `${validate.non2xx}, ${validate.errors}`,
+      'ratio (validate / bare)': validate.rps / bareRps,
+    });
+    expect(validate.non2xx).toBe(0);
+  }
 
+  async function cacheMisses(v1: ServiceProcess, v2: ServiceProcess, admin: string, hitSecret: string) {
     // misses: tokens known to token-service, cached nowhere yet (v1 asks token-service), then Redis-only (v2)
     const issued: string[] = [];
     await timedEach(8, Array.from({ length: MISSES }, (_, i) => `bench-miss-${i}`), async (name) => {
       const r = await api<IssueTokenResponse>(system.token, 'POST', '/v1/tokens', admin, { name, scopes: ['read'], expiresInDays: 1 });
       issued.push(r.body.secret);
     });
-    const check = async (v: ServiceProcess, t: string) => {
-      const d = await postTimed(v, t);
-      if (d.code !== 'VALID') throw new Error(`expected VALID, got ${d.code}`);
-    };
     // the same client on a cache hit: what the HTTP client itself adds to the miss figures below
-    const hitSameClient = await timedEach(10, Array.from({ length: MISSES }, () => hit.secret), (t) => check(v1, t));
-    const hitOneCaller = await timedEach(1, Array.from({ length: MISSES }, () => hit.secret), (t) => check(v1, t));
+    const hitSameClient = await timedEach(10, Array.from({ length: MISSES }, () => hitSecret), (t) => check(v1, t));
+    const hitOneCaller = await timedEach(1, Array.from({ length: MISSES }, () => hitSecret), (t) => check(v1, t));
     const fromSource = await timedEach(10, issued, (t) => check(v1, t));
     const fromRedis = await timedEach(10, issued, (t) => check(v2, t));
     const unknown = await timedEach(10, Array.from({ length: MISSES }, () => generateToken(randomBytes)), async (t) => {
       await postTimed(v1, t);
     });
+    report(`cache misses (${MISSES} tokens each, 10 concurrent callers)`, {
+      'cache hit, one caller p50 / p99 ms': `${percentile(hitOneCaller, 50).toFixed(2)} / ${percentile(hitOneCaller, 99).toFixed(2)}`,
+      'cache hit, same client p50 / p99 ms': `${percentile(hitSameClient, 50).toFixed(2)} / ${percentile(hitSameClient, 99).toFixed(2)}`,
+      'miss -> token-service p50 / p99 ms': `${percentile(fromSource, 50).toFixed(2)} / ${percentile(fromSource, 99).toFixed(2)}`,
+      'miss -> Redis read model p50 / p99 ms': `${percentile(fromRedis, 50).toFixed(2)} / ${percentile(fromRedis, 99).toFixed(2)}`,
+      'unknown token (NOT_FOUND) p50 / p99 ms': `${percentile(unknown, 50).toFixed(2)} / ${percentile(unknown, 99).toFixed(2)}`,
+    });
+  }
 
-    // 100,000 cached tokens: seeded into the Redis read model, pulled into v2's memory by validating each once
+  async function memoryWithCachedTokens(v: ServiceProcess) {
+    // CACHED tokens: seeded into the Redis read model, pulled into the replica's memory by validating each once
     const redis = new Redis(system.env.REDIS_URL);
     const prefix = `lk:vs:{${system.namespace}}:`;
     const secrets: string[] = [];
@@ -152,11 +170,12 @@ describe('bench: validate', () => {
       }
       await pipeline.exec();
     }
-    const rssBefore = rssMb(v2.pid!);
-    const fill = await timedEach(32, secrets, (t) => check(v2, t));
-    const metrics = await (await v2.fetch('/metrics')).text();
-    const memoryHits = metrics.split('\n').find((l) => l.startsWith('latchkey_validation_lookups_total{layer="redis"}'));
-    const rss = rssMb(v2.pid!);
+    const before = await memoryOf(v);
+    const fill = await timedEach(32, secrets, (t) => check(v, t));
+    const filled = await memoryOf(v);
+    // every token once more: all answered from memory now
+    const again = await timedEach(32, secrets, (t) => check(v, t));
+    const after = await memoryOf(v);
     // cleanup of the seeded keys (shared Redis)
     for (let i = 0; i < secrets.length; i += 5_000) {
       const keys = secrets.slice(i, i + 5_000).map((s) => `${prefix}hash:${hashToken(system.env.LATCHKEY_PEPPER, s)}`);
@@ -165,28 +184,33 @@ describe('bench: validate', () => {
     const tokKeys = await redis.keys(`${prefix}tok:*`);
     for (let i = 0; i < tokKeys.length; i += 5_000) await redis.del(...tokKeys.slice(i, i + 5_000));
     redis.disconnect();
-
-    report(`POST /v1/validate, cache hit (autocannon, ${CONNECTIONS} connections, ${DURATION_S} s each, same run)`, {
-      'bare node:http req/s (before, after)': `${Math.round(bareBefore.rps)}, ${Math.round(bareAfter.rps)}`,
-      'bare node:http p50 / p99 ms': `${bareBefore.p50} / ${bareBefore.p99}`,
-      'validate req/s': Math.round(validate.rps),
-      'validate p50 / p99 ms': `${validate.p50} / ${validate.p99}`,
-      'validate non-2xx, errors': `${validate.non2xx}, ${validate.errors}`,
-      'ratio (validate / bare)': validate.rps / bareRps,
-    });
-    report(`cache misses (${MISSES} tokens each, 10 concurrent callers)`, {
-      'cache hit, one caller p50 / p99 ms': `${percentile(hitOneCaller, 50).toFixed(2)} / ${percentile(hitOneCaller, 99).toFixed(2)}`,
-      'cache hit, same client p50 / p99 ms': `${percentile(hitSameClient, 50).toFixed(2)} / ${percentile(hitSameClient, 99).toFixed(2)}`,
-      'miss -> token-service p50 / p99 ms': `${percentile(fromSource, 50).toFixed(2)} / ${percentile(fromSource, 99).toFixed(2)}`,
-      'miss -> Redis read model p50 / p99 ms': `${percentile(fromRedis, 50).toFixed(2)} / ${percentile(fromRedis, 99).toFixed(2)}`,
-      'unknown token (NOT_FOUND) p50 / p99 ms': `${percentile(unknown, 50).toFixed(2)} / ${percentile(unknown, 99).toFixed(2)}`,
-    });
     report(`memory of a replica holding ${CACHED} cached tokens`, {
-      'RSS before filling MB': rssBefore,
-      'RSS after MB': rss,
-      'fill: validations from Redis, p99 ms (32 concurrent)': percentile(fill, 99),
-      'redis lookups counted': memoryHits ?? 'n/a',
+      'before filling: RSS / heap used / heap total / external MB': before.text,
+      'after validating each once (from Redis)': filled.text,
+      'after validating each again (from memory)': after.text,
+      'fill p99 ms (32 concurrent)': percentile(fill, 99),
+      'second pass p99 ms (32 concurrent)': percentile(again, 99),
+      'lookups counted': `${filled.lookups.redis ?? 'n/a'} from Redis, ${after.lookups.memory ?? 'n/a'} from memory`,
     });
-    expect(validate.non2xx).toBe(0);
+  }
+
+  /** RSS from /proc, V8 heap and lookup counters from the replica's /metrics */
+  async function memoryOf(v: ServiceProcess) {
+    const metrics = await (await v.fetch('/metrics')).text();
+    const gauge = (name: string) => Number(metrics.split('\n').find((l) => l.startsWith(`${name} `))?.split(' ')[1] ?? NaN) / 1048576;
+    const lookups: Record<string, number> = {};
+    for (const m of metrics.matchAll(/^latchkey_validation_lookups_total\{layer="(\w+)"\} (\d+)/gm)) lookups[m[1]] = Number(m[2]);
+    const rss = rssMb(v.pid!);
+    return { rss, lookups, text: `${rss.toFixed(0)} / ${gauge('nodejs_heap_size_used_bytes').toFixed(0)} / ${gauge('nodejs_heap_size_total_bytes').toFixed(0)} / ${gauge('nodejs_external_memory_bytes').toFixed(0)}` };
+  }
+
+  it('validates a cached token at a large fraction of bare node:http speed, misses, and memory', async () => {
+    const [v1, v2] = system.validators;
+    const admin = system.bootstrapToken();
+    const hit = (await api<IssueTokenResponse>(system.token, 'POST', '/v1/tokens', admin, { name: 'bench-hit', scopes: ['read'], expiresInDays: 1 })).body;
+    await waitFor(async () => ((await (await post(v1, hit.secret)).json()) as { code: string }).code === 'VALID', { what: 'warm cache' });
+    if (PARTS.has('hit')) await cacheHit(v1, hit.secret);
+    if (PARTS.has('miss')) await cacheMisses(v1, v2, admin, hit.secret);
+    if (PARTS.has('memory')) await memoryWithCachedTokens(v2);
   });
 });

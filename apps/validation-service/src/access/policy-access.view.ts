@@ -1,6 +1,6 @@
-import { EMPTY_POLICY, EventEnvelope, PolicyDocument, TokenView, UserKind } from '@latchkey/contracts';
+import { EMPTY_POLICY, EventEnvelope, PolicyDocument, UserKind } from '@latchkey/contracts';
 import { Cidr, compileCidrs, CredentialKind, DirectoryView, evaluateRequest, evolvePolicy, ipInCidrs, RequestFacts } from '@latchkey/policy-engine';
-import type { AccessView, DecisionRequest, PasswordDecisionCode } from '../decision/domain';
+import type { AccessView, DecisionRequest, PasswordDecisionCode, TokenFacts } from '../decision/domain';
 
 /**
  * The facts evaluateRequest reads, reused across calls (the hot path is synchronous, so one instance per view is
@@ -78,7 +78,7 @@ export class PolicyAccessView implements AccessView {
     return decision.code === 'OK' ? 'PASSWORD' : decision.code;
   }
 
-  permits(token: TokenView, request: DecisionRequest): boolean {
+  permits(token: TokenFacts, request: DecisionRequest): boolean {
     return evaluateRequest(this.current, this.facts.fill(token.ownerId, request, 'token')).allowed;
   }
 }

@@ -43,13 +43,17 @@ import { REUSE_REPORT_SINK, TOKEN_READ_MODEL, TOKEN_REVOKER, TOKEN_SOURCE, Token
     { provide: REUSE_REPORT_SINK, useExisting: TOKEN_SOURCE },
     {
       provide: MemoryTokenCache,
-      inject: [VALIDATION_CONFIG],
-      useFactory: (config: ValidationServiceConfig) =>
-        new MemoryTokenCache({
+      inject: [VALIDATION_CONFIG, ValidationMetrics],
+      useFactory: (config: ValidationServiceConfig, metrics: ValidationMetrics) => {
+        const memory = new MemoryTokenCache({
           maxEntries: config.LATCHKEY_CACHE_MAX_ENTRIES,
+          maxBytes: config.LATCHKEY_CACHE_MAX_MB * 1024 * 1024,
           ttlMs: config.LATCHKEY_CACHE_TTL_MS,
           negativeTtlMs: config.LATCHKEY_NEGATIVE_CACHE_MS,
-        }),
+        });
+        metrics.observeCache(() => memory.size);
+        return memory;
+      },
     },
     {
       provide: TokenLookupService,

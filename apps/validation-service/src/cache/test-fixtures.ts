@@ -1,4 +1,5 @@
 import type { TokenView } from '@latchkey/contracts';
+import type { TokenFacts } from '../decision/domain';
 
 /** A token state for specs; override what the test is about. */
 export function aTokenView(overrides: Partial<TokenView> = {}): TokenView {
@@ -20,4 +21,10 @@ export function aTokenView(overrides: Partial<TokenView> = {}): TokenView {
     version: 1,
     ...overrides,
   };
+}
+
+/** What the replica's memory keeps of a token state (the facts a decision reads). */
+export function factsOf(view: TokenView): TokenFacts {
+  const { id, ownerId, scopes, allowedCidrs, status, createdAt, expiresAt, secretGeneration, previousSecretValidUntil, version } = view;
+  return { id, ownerId, scopes, allowedCidrs, status, createdAt, expiresAt, secretGeneration, previousSecretValidUntil, version };
 }

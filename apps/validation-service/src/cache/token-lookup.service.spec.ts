@@ -3,7 +3,7 @@ import type { TokenLookupResult } from '@latchkey/contracts';
 import { ValidationMetrics } from '../metrics/validation.metrics';
 import { InMemoryTokenReadModel } from './in-memory-token-read-model';
 import { MemoryTokenCache } from './memory-token.cache';
-import { aTokenView } from './test-fixtures';
+import { aTokenView, factsOf } from './test-fixtures';
 import { TokenLookupService } from './token-lookup.service';
 import { SourceUnavailableError, TokenSource } from './token-read-model.port';
 
@@ -41,8 +41,8 @@ describe(TokenLookupService.name, () => {
     const token = aTokenView();
     source.rows.set('h1', { secretGeneration: 1, token });
 
-    expect(await lookups.lookup('h1')).toEqual({ secretGeneration: 1, token });
-    expect(await lookups.lookup('h1')).toEqual({ secretGeneration: 1, token });
+    expect(await lookups.lookup('h1')).toEqual({ secretGeneration: 1, token: factsOf(token) });
+    expect(await lookups.lookup('h1')).toEqual({ secretGeneration: 1, token: factsOf(token) });
     await flush();
 
     expect(source.calls).toBe(1);
@@ -57,7 +57,7 @@ describe(TokenLookupService.name, () => {
     readModel.hashes.set('h1', { tokenId: token.id, secretGeneration: 1 });
     readModel.tokens.set(token.id, token);
 
-    expect(await lookups.lookup('h1')).toEqual({ secretGeneration: 1, token });
+    expect(await lookups.lookup('h1')).toEqual({ secretGeneration: 1, token: factsOf(token) });
     expect(source.calls).toBe(0);
     expect(await counts(metrics)).toEqual({ redis: 1 });
   });
@@ -68,7 +68,7 @@ describe(TokenLookupService.name, () => {
     readModel.failing = true;
     source.rows.set('h1', { secretGeneration: 1, token });
 
-    expect(await lookups.lookup('h1')).toEqual({ secretGeneration: 1, token });
+    expect(await lookups.lookup('h1')).toEqual({ secretGeneration: 1, token: factsOf(token) });
     await flush();
     expect((await metrics.lookupErrors.get()).values[0]).toMatchObject({ labels: { layer: 'redis' }, value: 1 });
     expect((await metrics.readModelWriteFailures.get()).values[0].value).toBe(1);

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { TokenLookupResult } from '@latchkey/contracts';
+import type { LookupFacts } from '../decision/domain';
 import type { ValidationMetrics } from '../metrics/validation.metrics';
 import type { MemoryTokenCache } from './memory-token.cache';
 import type { TokenReadModel, TokenSource } from './token-read-model.port';
@@ -11,8 +12,8 @@ import type { TokenReadModel, TokenSource } from './token-read-model.port';
  */
 export class TokenLookupService {
   private readonly logger = new Logger(TokenLookupService.name);
-  private readonly inFlight = new Map<string, Promise<TokenLookupResult | null>>();
-  private readonly missing = new Map<string, Promise<TokenLookupResult | null>>();
+  private readonly inFlight = new Map<string, Promise<LookupFacts | null>>();
+  private readonly missing = new Map<string, Promise<LookupFacts | null>>();
   private lastReadModelWarning = 0;
   // hot-path counters: plain numbers folded into the labelled counter when scraped
   private readonly memoryHits;
@@ -31,7 +32,7 @@ export class TokenLookupService {
   }
 
   /** What memory alone can answer, without I/O: a result, null (a remembered 404), or undefined (needs a lookup). */
-  cached(hmac: string): TokenLookupResult | null | undefined {
+  cached(hmac: string): LookupFacts | null | undefined {
     const cached = this.memory.find(hmac);
     if (cached) {
       this.memoryHits.inc();
@@ -44,7 +45,7 @@ export class TokenLookupService {
     return undefined;
   }
 
-  lookup(hmac: string): Promise<TokenLookupResult | null> {
+  lookup(hmac: string): Promise<LookupFacts | null> {
     const cached = this.cached(hmac);
     if (cached !== undefined) return Promise.resolve(cached);
     // concurrent misses of one HMAC share one Redis round trip (and, behind it, one source call)
@@ -56,7 +57,7 @@ export class TokenLookupService {
     return pending;
   }
 
-  private async miss(hmac: string): Promise<TokenLookupResult | null> {
+  private async miss(hmac: string): Promise<LookupFacts | null> {
     const fromReadModel = await this.fromReadModel(hmac);
     if (fromReadModel) {
       this.redisHits.inc();
@@ -69,7 +70,7 @@ export class TokenLookupService {
    * For a replica that cannot prove it is current: the caches' positive answers are not trusted, the source is
    * asked (and the caches refreshed). A remembered 404 still answers, so a flood of random tokens never reaches it.
    */
-  async lookupFresh(hmac: string): Promise<TokenLookupResult | null> {
+  async lookupFresh(hmac: string): Promise<LookupFacts | null> {
     if (this.memory.isKnownMissing(hmac)) {
       this.negativeHits.inc();
       return null;
@@ -77,7 +78,7 @@ export class TokenLookupService {
     return this.sourceOnce(hmac);
   }
 
-  private sourceOnce(hmac: string): Promise<TokenLookupResult | null> {
+  private sourceOnce(hmac: string): Promise<LookupFacts | null> {
     let pending = this.inFlight.get(hmac);
     if (!pending) {
       pending = this.fromSource(hmac).finally(() => this.inFlight.delete(hmac));
@@ -97,7 +98,7 @@ export class TokenLookupService {
     }
   }
 
-  private async fromSource(hmac: string): Promise<TokenLookupResult | null> {
+  private async fromSource(hmac: string): Promise<LookupFacts | null> {
     const epoch = this.memory.currentNegativeEpoch();
     let result: TokenLookupResult | null;
     try {
@@ -112,8 +113,9 @@ export class TokenLookupService {
       return null;
     }
     const answer = this.memory.remember(hmac, result);
-    // best effort: the next replica finds it in Redis; a failure only costs it a source call
-    this.readModel.saveLookup(hmac, answer).catch((err: unknown) => {
+    // best effort: the next replica finds it in Redis (the full state; Redis keeps the newest version); a failure
+    // only costs it a source call
+    this.readModel.saveLookup(hmac, result).catch((err: unknown) => {
       this.metrics.readModelWriteFailures.inc();
       this.warnReadModel(`read model write failed: ${(err as Error).message}`);
     });

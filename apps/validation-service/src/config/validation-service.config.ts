@@ -62,6 +62,8 @@ export const validationServiceEnvSchema = baseEnvSchema.extend({
   /** how long a "no such token" answer from the source is remembered (0 disables) */
   LATCHKEY_NEGATIVE_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   LATCHKEY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
+  /** memory bound of the in-process token cache in MiB (approximate; ~0.5 KB per token): whichever bound is hit first */
+  LATCHKEY_CACHE_MAX_MB: z.coerce.number().int().min(1).max(16_384).default(128),
   /** backstop TTL of in-process cache entries (events keep them current meanwhile) */
   LATCHKEY_CACHE_TTL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(300_000),
   /** timeout of one call to token-service's internal lookup */

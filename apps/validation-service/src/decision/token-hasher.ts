@@ -17,7 +17,6 @@ const K = new Int32Array([
   0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 const IV = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** One SHA-256 block: `w[0..15]` holds the block (big-endian words); `w` is scratch for the schedule. */
 function compress(s: Int32Array, w: Int32Array): void {
@@ -76,6 +75,7 @@ export function createTokenHasher(pepper: string): TokenHasher {
   });
   const [inner, outer] = pads;
   const s = new Int32Array(8);
+  const digest = Buffer.alloc(32);
 
   return (token: string): string => {
     const n = token.length;
@@ -108,11 +108,9 @@ export function createTokenHasher(pepper: string): TokenHasher {
     w[15] = (64 + 32) * 8;
     s.set(outer);
     compress(s, w);
-    let hex = '';
-    for (let i = 0; i < 8; i++) {
-      const v = s[i];
-      hex += HEX[(v >>> 24) & 255] + HEX[(v >>> 16) & 255] + HEX[(v >>> 8) & 255] + HEX[v & 255];
-    }
-    return hex;
+    // one flat string made natively: a hex built with += is a tree of ~15 string pieces per HMAC, and the caches
+    // keep 100k of them as keys (measured: 40 MB of a replica's heap at 100k cached tokens, vs 8 MB flat)
+    for (let i = 0; i < 8; i++) digest.writeInt32BE(s[i], i * 4);
+    return digest.toString('hex');
   };
 }

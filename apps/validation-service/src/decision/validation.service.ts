@@ -1,9 +1,9 @@
-import type { DecisionChannel, DecisionCode, TokenLookupResult, ValidateRequest, ValidateResponse } from '@latchkey/contracts';
+import type { DecisionChannel, DecisionCode, ValidateRequest, ValidateResponse } from '@latchkey/contracts';
 import { TokenLookupService } from '../cache/token-lookup.service';
 import type { ValidationServiceConfig } from '../config/validation-service.config';
 import { ValidationMetrics } from '../metrics/validation.metrics';
 import type { DecisionContext } from '../telemetry/telemetry.service';
-import { AccessView, ALLOW_ALL, Decision, decide, isRotatedAwayReuse, PresentedCredentials, readCredentials } from './domain';
+import { AccessView, ALLOW_ALL, Decision, decide, isRotatedAwayReuse, LookupFacts, PresentedCredentials, readCredentials } from './domain';
 import { NO_REUSE_REPORTS, ReuseReporter } from './reuse.reporter';
 import { createTokenHasher, TokenHasher } from './token-hasher';
 
@@ -113,7 +113,7 @@ export class ValidationService {
     request: ValidateRequest,
     credentials: PresentedCredentials,
     hmac: string | null,
-    lookup: TokenLookupResult | null,
+    lookup: LookupFacts | null,
     stale: boolean,
     channel: DecisionChannel,
   ): ValidateResponse {

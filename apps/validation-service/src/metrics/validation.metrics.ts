@@ -24,6 +24,12 @@ class PendingCount implements HotCounter {
  * on every inc(), even through a `labels()` child, so the per-request counters are plain numbers (`hot`) folded
  * into their counters on each scrape (`collect`).
  */
+export interface CacheSize {
+  hashes: number;
+  tokens: number;
+  approximateBytes: number;
+}
+
 @Injectable()
 export class ValidationMetrics {
   readonly decisions: Counter<'code'>;
@@ -39,6 +45,8 @@ export class ValidationMetrics {
   readonly telemetryDropped: Counter<'topic' | 'reason'>;
   readonly ackPublishFailures: Counter<string>;
   readonly reuseReports: Counter<'outcome'>;
+  readonly cacheEntries: Gauge<'kind'>;
+  private cacheSize: (() => CacheSize) | undefined;
   private readonly pending = new Map<Counter<string>, PendingCount[]>();
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
@@ -120,12 +128,31 @@ export class ValidationMetrics {
       help: 'Applied-event notices (acknowledged revocation) that could not be published to Redis',
       registers,
     });
+    const cacheSize = () => this.cacheSize?.();
+    this.cacheEntries = new Gauge({
+      name: 'latchkey_validation_cache_size',
+      help: 'In-process token cache: hash mappings and token states held, and their approximate heap bytes',
+      labelNames: ['kind'],
+      registers,
+      collect(this: Gauge<'kind'>) {
+        const size = cacheSize();
+        if (!size) return;
+        this.set({ kind: 'hashes' }, size.hashes);
+        this.set({ kind: 'tokens' }, size.tokens);
+        this.set({ kind: 'approximate_bytes' }, size.approximateBytes);
+      },
+    });
     this.reuseReports = new Counter({
       name: 'latchkey_validation_reuse_reports_total',
       help: 'Rotated-away secrets reported to token-service (reuse detection), by outcome: revoked, unchanged, failed, deduplicated',
       labelNames: ['outcome'],
       registers,
     });
+  }
+
+  /** The in-process cache's size, read at scrape time. */
+  observeCache(size: () => CacheSize): void {
+    this.cacheSize = size;
   }
 
   /** One series of `decisions` or `lookups` for the hot path (counted as a plain number until scraped). */

@@ -1,6 +1,18 @@
-import type { DecisionCode, Scope, TokenLookupResult, TokenView } from '@latchkey/contracts';
+import type { DecisionCode, Scope, TokenView } from '@latchkey/contracts';
 import { ipInAnyCidr } from './cidr.util';
 import type { PresentedCredentials } from './credentials.util';
+
+/** What a decision reads of a token: a TokenView has all of it, a replica's memory keeps only this. */
+export type TokenFacts = Pick<
+  TokenView,
+  'id' | 'ownerId' | 'scopes' | 'allowedCidrs' | 'status' | 'createdAt' | 'expiresAt' | 'secretGeneration' | 'previousSecretValidUntil' | 'version'
+>;
+
+/** A lookup by HMAC: the token, and which of its secret generations the presented secret is. */
+export interface LookupFacts {
+  secretGeneration: number;
+  token: TokenFacts;
+}
 
 export interface DecisionRequest {
   credentials: PresentedCredentials;
@@ -25,7 +37,7 @@ export interface AccessView {
   /** a Basic password (not a token) for this user: PASSWORD when the policy lets it through on this path from this IP */
   passwordDecision?(user: string, request: DecisionRequest): PasswordDecisionCode;
   /** any further rule of the policy document (NOT_PERMITTED when false) */
-  permits?(token: TokenView, request: DecisionRequest): boolean;
+  permits?(token: TokenFacts, request: DecisionRequest): boolean;
 }
 
 export const ALLOW_ALL: AccessView = {};
@@ -42,7 +54,7 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const anonymous = (code: DecisionCode): Decision => ({ code, tokenId: null, userId: null, scopes: [], expiresAt: null });
 
-const about = (code: DecisionCode, token: TokenView): Decision => ({
+const about = (code: DecisionCode, token: TokenFacts): Decision => ({
   code,
   tokenId: token.id,
   userId: token.ownerId,
@@ -56,7 +68,7 @@ export function scopesAllowMethod(scopes: readonly Scope[], method: string): boo
 }
 
 /** The presented secret is the current one, or the previous one within its rotation grace period. */
-export function secretGenerationAccepted(presented: number, token: TokenView, now: Date): boolean {
+export function secretGenerationAccepted(presented: number, token: TokenFacts, now: Date): boolean {
   if (presented === token.secretGeneration) return true;
   if (presented !== token.secretGeneration - 1 || token.previousSecretValidUntil === null) return false;
   return Date.parse(token.previousSecretValidUntil) > now.getTime();
@@ -66,7 +78,7 @@ export function secretGenerationAccepted(presented: number, token: TokenView, no
  * A rotated-away secret presented after its grace period (the REVOKED-for-rotation answer of `decide`) on a token
  * that is otherwise active: token-service should hear of it (reuse detection revokes the whole token).
  */
-export function isRotatedAwayReuse(lookup: TokenLookupResult, now: Date): boolean {
+export function isRotatedAwayReuse(lookup: LookupFacts, now: Date): boolean {
   const { token } = lookup;
   return (
     token.status === 'active' &&
@@ -81,7 +93,7 @@ export function isRotatedAwayReuse(lookup: TokenLookupResult, now: Date): boolea
  * Order: credentials, format, lookup, revoked / expired / rotated away, owner active, token and global IP ranges,
  * scope vs method, policy.
  */
-export function decide(request: DecisionRequest, lookup: TokenLookupResult | null, now: Date, view: AccessView = ALLOW_ALL): Decision {
+export function decide(request: DecisionRequest, lookup: LookupFacts | null, now: Date, view: AccessView = ALLOW_ALL): Decision {
   const { credentials } = request;
   switch (credentials.kind) {
     case 'none':
