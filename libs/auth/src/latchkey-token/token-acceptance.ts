@@ -1,4 +1,5 @@
 import { TokenLookupResult } from '@latchkey/contracts';
+import { secretGenerationAccepted } from '@latchkey/token-format';
 
 /** Why a found token does not authenticate. ROTATED_AWAY = an old secret presented after its grace (reuse). */
 export type TokenRejection = 'REVOKED' | 'EXPIRED' | 'ROTATED_AWAY';
@@ -14,8 +15,5 @@ export function acceptPresentedToken(found: TokenLookupResult, now: Date): Token
   const at = now.getTime();
   if (token.status === 'revoked') return { ok: false, reason: 'REVOKED' };
   if (token.status === 'expired' || (token.expiresAt !== null && Date.parse(token.expiresAt) <= at)) return { ok: false, reason: 'EXPIRED' };
-  if (secretGeneration === token.secretGeneration) return { ok: true };
-  const inGrace = token.previousSecretValidUntil !== null && Date.parse(token.previousSecretValidUntil) > at;
-  if (secretGeneration === token.secretGeneration - 1 && inGrace) return { ok: true };
-  return { ok: false, reason: 'ROTATED_AWAY' };
+  return secretGenerationAccepted(token, secretGeneration, now) ? { ok: true } : { ok: false, reason: 'ROTATED_AWAY' };
 }

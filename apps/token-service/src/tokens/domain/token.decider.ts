@@ -1,4 +1,5 @@
 import { Scope, TokenEventDataByType, TokenEventType, TokenView } from '@latchkey/contracts';
+import { secretGenerationAccepted } from '@latchkey/token-format';
 import { TokenError, TokenErrorCodes } from './token.errors';
 
 /**
@@ -36,15 +37,7 @@ export function isPastExpiry(state: TokenView, now: Date): boolean {
   return state.expiresAt !== null && Date.parse(state.expiresAt) <= now.getTime();
 }
 
-/** Whether a secret of this generation is (still) accepted. */
-export function secretGenerationAccepted(state: TokenView, generation: number, now: Date): boolean {
-  if (generation === state.secretGeneration) return true;
-  return (
-    generation === state.secretGeneration - 1 &&
-    state.previousSecretValidUntil !== null &&
-    Date.parse(state.previousSecretValidUntil) > now.getTime()
-  );
-}
+export { secretGenerationAccepted };
 
 export function decide(command: TokenCommand, state: TokenState): DecidedEvent[] {
   if (command.kind === 'IssueToken') return issue(command, state);

@@ -1,4 +1,5 @@
 import type { DecisionCode, Scope, TokenView } from '@latchkey/contracts';
+import { secretGenerationAccepted } from '@latchkey/token-format';
 import { ipInAnyCidr } from './cidr.util';
 import type { PresentedCredentials } from './credentials.util';
 
@@ -67,12 +68,6 @@ export function scopesAllowMethod(scopes: readonly Scope[], method: string): boo
   return scopes.some((s) => s === 'write' || s === 'admin' || (s === 'read' && READ_METHODS.has(m)));
 }
 
-/** The presented secret is the current one, or the previous one within its rotation grace period. */
-export function secretGenerationAccepted(presented: number, token: TokenFacts, now: Date): boolean {
-  if (presented === token.secretGeneration) return true;
-  if (presented !== token.secretGeneration - 1 || token.previousSecretValidUntil === null) return false;
-  return Date.parse(token.previousSecretValidUntil) > now.getTime();
-}
 
 /**
  * A rotated-away secret presented after its grace period (the REVOKED-for-rotation answer of `decide`) on a token
@@ -83,7 +78,7 @@ export function isRotatedAwayReuse(lookup: LookupFacts, now: Date): boolean {
   return (
     token.status === 'active' &&
     lookup.secretGeneration < token.secretGeneration &&
-    !secretGenerationAccepted(lookup.secretGeneration, token, now)
+    !secretGenerationAccepted(token, lookup.secretGeneration, now)
   );
 }
 
@@ -114,7 +109,7 @@ export function decide(request: DecisionRequest, lookup: LookupFacts | null, now
   if (token.status === 'revoked') return about('REVOKED', token);
   if (token.status === 'expired') return about('EXPIRED', token);
   if (token.expiresAt !== null && Date.parse(token.expiresAt) <= now.getTime()) return about('EXPIRED', token);
-  if (!secretGenerationAccepted(lookup.secretGeneration, token, now)) return about('REVOKED', token);
+  if (!secretGenerationAccepted(token, lookup.secretGeneration, now)) return about('REVOKED', token);
   if (view.isUserActive && !view.isUserActive(token.ownerId)) return about('USER_INACTIVE', token);
   if (token.allowedCidrs.length > 0 && !ipInAnyCidr(request.ip, token.allowedCidrs)) return about('IP_DENIED', token);
   if (view.isIpAllowed && !view.isIpAllowed(request.ip)) return about('IP_DENIED', token);
