@@ -8,3 +8,4 @@ export * from './preflight';
 export * from './run-service';
 export * from './database';
 export * from './outbox-publisher.module';
+export * from './fast-path-body';

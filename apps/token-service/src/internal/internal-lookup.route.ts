@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { INTERNAL_SECRET_HEADER, ProblemDetails, TOKEN_LOOKUP_PATH, TokenLookupResult } from '@latchkey/contracts';
-import { FastPathHandler, problem, ProblemDetailsFilter } from '@latchkey/service-kit';
+import { FastPathHandler, problem, ProblemDetailsFilter, readBoundedBody } from '@latchkey/service-kit';
 import { constantTimeEqual } from '@latchkey/token-format';
 
 export const MAX_LOOKUP_BODY_BYTES = 64 * 1024;
@@ -59,32 +59,6 @@ function reject(req: IncomingMessage, res: ServerResponse, status: number, body:
   req.resume();
 }
 
-function readBody(req: IncomingMessage, res: ServerResponse, onBody: (body: Buffer) => void): void {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let done = false;
-  req.on('data', (chunk: Buffer) => {
-    if (done) return;
-    size += chunk.length;
-    if (size > MAX_LOOKUP_BODY_BYTES) {
-      done = true;
-      send(res, 413, TOO_LARGE, true);
-      // the rest of an oversized body is not read
-      res.once('finish', () => req.destroy());
-      return;
-    }
-    chunks.push(chunk);
-  });
-  req.on('end', () => {
-    if (done) return;
-    done = true;
-    onBody(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-  });
-  req.on('error', () => {
-    done = true;
-  });
-}
-
 /**
  * token-service's `POST /internal/v1/tokens/lookup` (HMAC -> token state, the validators' cache miss) on plain
  * node:http before Express and Nest see the request (issue 4: the Nest route cost ~1.5 ms of CPU per lookup around a
@@ -122,7 +96,7 @@ export function createInternalLookupRoute(options: InternalLookupRouteOptions): 
       reject(req, res, 413, TOO_LARGE);
       return true;
     }
-    readBody(req, res, (raw) => {
+    readBoundedBody(req, res, MAX_LOOKUP_BODY_BYTES, () => send(res, 413, TOO_LARGE, true), (raw) => {
       let body: unknown;
       try {
         body = JSON.parse(raw.toString('utf8'));

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBoundedBody } from '@latchkey/service-kit';
 
 /** A plain-node:http route of the hot path; the request is fully handled (answered) by it. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -50,28 +51,7 @@ export function readBody(
     req.resume();
     return;
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let done = false;
-  req.on('data', (chunk: Buffer) => {
-    if (done) return;
-    size += chunk.length;
-    if (size > limit) {
-      done = true;
-      tooLarge();
-      res.once('finish', () => req.destroy());
-      return;
-    }
-    chunks.push(chunk);
-  });
-  req.on('end', () => {
-    if (done) return;
-    done = true;
-    onBody(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-  });
-  req.on('error', () => {
-    done = true;
-  });
+  readBoundedBody(req, res, limit, tooLarge, onBody);
 }
 
 /**

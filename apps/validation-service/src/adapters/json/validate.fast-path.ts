@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from '@nestjs/common';
 import type { FastPathHandler } from '@latchkey/service-kit';
-import { problem } from '@latchkey/service-kit';
+import { problem, readBoundedBody } from '@latchkey/service-kit';
 import type { HttpAnswer, ValidateJsonHandler } from './validate-json.handler';
 
 export const VALIDATE_PATH = '/v1/validate';
@@ -49,36 +49,6 @@ function reject(req: IncomingMessage, res: ServerResponse, answer: HttpAnswer): 
 
 const tooLarge = (): HttpAnswer => ({ status: 413, body: problem(413, `request body is larger than ${MAX_BODY_BYTES / 1024} KiB`) });
 
-function readBody(req: IncomingMessage, res: ServerResponse, onBody: (body: Buffer) => void): void {
-  // a small body is one chunk: no array, no concat
-  let first: Buffer | null = null;
-  let more: Buffer[] | null = null;
-  let size = 0;
-  let done = false;
-  req.on('data', (chunk: Buffer) => {
-    if (done) return;
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      done = true;
-      send(res, tooLarge(), true);
-      // the rest of an oversized body is not read: close once the answer is out
-      res.once('finish', () => req.destroy());
-      return;
-    }
-    if (first === null) first = chunk;
-    else (more ??= [first]).push(chunk);
-  });
-  req.on('end', () => {
-    if (done) return;
-    done = true;
-    onBody(more !== null ? Buffer.concat(more, size) : (first ?? EMPTY));
-  });
-  req.on('error', () => {
-    done = true;
-  });
-}
-
-const EMPTY = Buffer.alloc(0);
 
 /** The three request headers the route reads, first occurrence wins (as node's `req.headers` keeps them). */
 interface RouteHeaders {
@@ -144,7 +114,7 @@ export function createValidateFastPath(handler: ValidateJsonHandler): FastPathHa
       reject(req, res, tooLarge());
       return true;
     }
-    readBody(req, res, (raw) => {
+    readBoundedBody(req, res, MAX_BODY_BYTES, () => send(res, tooLarge(), true), (raw) => {
       let body: unknown;
       try {
         body = JSON.parse(raw.toString());
