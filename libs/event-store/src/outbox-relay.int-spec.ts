@@ -1,9 +1,9 @@
 import { Actor } from '@latchkey/contracts';
 import { EventPublisher, InMemoryEventBus, OutgoingMessage } from '@latchkey/messaging';
 import { DataSource } from 'typeorm';
-import { OutboxRelay } from './outbox-relay';
+import { OutboxRelay, relayApplicationName } from './outbox-relay';
 import { PgEventStore } from './pg-event-store';
-import { dropEventStoreSchemaSql, eventStoreSchemaSql } from './schema';
+import { dropEventStoreSchemaSql, eventStoreSchemaSql, outboxChannel } from './schema';
 import { randomSchema, TEST_DATABASE_URL, waitUntil } from './test-support';
 
 const actor: Actor = { userId: 'u1', via: 'system' };
@@ -69,21 +69,34 @@ describe(OutboxRelay.name, () => {
     await dataSource.destroy();
   });
 
-  it('is woken by the append notification, not only by polling', async () => {
+  it('is woken at once by an append in this process, not only by polling', async () => {
     const { schema, store } = await newStore();
     const bus = new InMemoryEventBus();
     const relay = newRelay(schema, bus, { pollIntervalMs: 60_000 });
     relay.start();
     await waitUntil(() => relay.pending().then((n) => n === 0)); // first pass done, now idle for a minute
-    await waitUntil(async () => {
-      // LISTEN is set up asynchronously: append until a notification gets through
-      if (bus.published.length > 0) return true;
-      await store.append(`n-${Date.now()}-${Math.random()}`, 'token', 0, [{ type: 'A', actor, data: {} }]);
-      return false;
-    }, 10_000, 'a notified publish');
-    await waitUntil(() => relay.pending().then((n) => n === 0), 5_000, 'the outbox to drain');
-    expect(bus.published[0]).toMatchObject({ topic: 'test.token.v1' });
+    await store.append('local', 'token', 0, [{ type: 'A', actor, data: {} }]);
+    await waitUntil(() => bus.published.length > 0, 5_000, 'a publish woken by the local append');
+    expect(bus.published[0]).toMatchObject({ topic: 'test.token.v1', key: 'local' });
     expect(bus.published[0].headers).toHaveProperty('latchkey-event-type', 'A');
+    await relay.stop();
+  });
+
+  it("is woken by another process's append notification", async () => {
+    const { schema } = await newStore();
+    const bus = new InMemoryEventBus();
+    const relay = newRelay(schema, bus, { pollIntervalMs: 60_000 });
+    relay.start();
+    await waitUntil(() => relay.pending().then((n) => n === 0)); // first pass done (and LISTENing), idle for a minute
+    // what another process's append leaves: an outbox row and a NOTIFY with its own origin
+    await dataSource.transaction(async (m) => {
+      await m.query(`INSERT INTO "${schema}".outbox (event_id, topic, message_key, payload) VALUES ($1, 't', 'remote', '{"version": 1}')`, [
+        '00000000-0000-4000-8000-000000000001',
+      ]);
+      await m.query(`SELECT pg_notify($1, 'another-process')`, [outboxChannel(schema)]);
+    });
+    await waitUntil(() => bus.published.length > 0, 5_000, 'a publish woken by NOTIFY');
+    expect(bus.published[0]).toMatchObject({ topic: 't', key: 'remote' });
     await relay.stop();
   });
 
@@ -148,6 +161,35 @@ describe(OutboxRelay.name, () => {
     for (const s of streams) expect(byStream.get(s)).toEqual(expected);
     expect(publisher.maxInFlight).toBe(1);
     expect(relayA.published + relayB.published).toBe(streams.length * perStream);
+  });
+
+  it('reconnects its session after losing it, and delivers what was appended meanwhile in per-stream order', async () => {
+    const { schema, store } = await newStore();
+    const bus = new InMemoryEventBus();
+    const warnings: string[] = [];
+    const relay = new OutboxRelay(dataSource, bus, {
+      schema,
+      databaseUrl: TEST_DATABASE_URL,
+      pollIntervalMs: 60_000, // only notifications and the reconnect wake it
+      minBackoffMs: 20,
+      maxBackoffMs: 200,
+      logger: { info: () => undefined, warn: (m) => warnings.push(m), error: (m) => warnings.push(m) },
+    });
+    relays.push(relay);
+    relay.start();
+    await store.append('s', 'token', 0, [{ type: 'E', actor, data: {} }]);
+    await waitUntil(() => bus.published.length === 1, 10_000, 'the first event');
+
+    const terminated = await dataSource.query(
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = $1`,
+      [relayApplicationName(schema)],
+    );
+    expect(terminated).toHaveLength(1);
+    await waitUntil(() => warnings.some((w) => w.includes('session lost')), 10_000, 'the lost session to be noticed');
+    for (let v = 1; v < 5; v++) await store.append('s', 'token', v, [{ type: 'E', actor, data: {} }]);
+    await waitUntil(() => relay.pending().then((n) => n === 0), 10_000, 'the outbox to drain');
+    expect(versionsByStream(bus.published).get('s')).toEqual([1, 2, 3, 4, 5]);
+    await relay.stop();
   });
 
   it('stop() waits for the batch in flight', async () => {

@@ -1,6 +1,7 @@
 import type { EventPublisher, MessagingLogger, OutgoingMessage } from '@latchkey/messaging';
-import { Client } from 'pg';
+import { Client, QueryResult } from 'pg';
 import { DataSource } from 'typeorm';
+import { LOCAL_APPEND_ORIGIN, onLocalAppend } from './local-append-signal';
 import { checkSchemaName, outboxChannel } from './schema';
 import { withTransaction } from './sql-transaction';
 
@@ -24,6 +25,11 @@ interface OutboxRow {
   headers: Record<string, string> | null;
 }
 
+/** the application_name of a relay's session (pg_stat_activity shows which connection is the relay) */
+export function relayApplicationName(schema: string): string {
+  return `latchkey-outbox-relay ${schema}`.slice(0, 63);
+}
+
 const silentLogger: MessagingLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -39,6 +45,10 @@ const errorMessage = (err: unknown) => (err instanceof Error ? err.message : Str
  * relay publishes at a time across replicas (a transaction-scoped advisory lock per schema), in id order, and
  * marks rows published in the same transaction; Kafka keeps the order per key (= aggregate id). A failed
  * publish rolls back and the batch is sent again: at-least-once, consumers deduplicate.
+ *
+ * Latency: an append committed in this process wakes the relay directly (local-append-signal), NOTIFY the others;
+ * the relay has its own connection (the one that LISTENs), so a pass never waits for a pooled one, and a pass is
+ * two round trips besides the publish: BEGIN + lock + claim in one, mark + COMMIT in the other.
  */
 export class OutboxRelay {
   private readonly schema: string;
@@ -48,12 +58,14 @@ export class OutboxRelay {
   private readonly logger: MessagingLogger;
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
+  private readonly claimSql: string;
   private running = false;
   private loop: Promise<void> | null = null;
-  private listener: Client | null = null;
-  private listenerRetry: NodeJS.Timeout | null = null;
+  /** the relay's own session: LISTENs, and runs the publishing transactions */
+  private session: Client | null = null;
   private woken = false;
   private wake: (() => void) | null = null;
+  private stopLocalSignal: (() => void) | null = null;
   private _lastError: string | null = null;
   private _healthy = true;
   private _published = 0;
@@ -66,10 +78,18 @@ export class OutboxRelay {
     this.schema = `"${checkSchemaName(options.schema)}"`;
     this.channel = outboxChannel(options.schema);
     this.batchSize = options.batchSize ?? 200;
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${this.batchSize}`);
     this.pollIntervalMs = options.pollIntervalMs ?? 500;
     this.logger = options.logger ?? silentLogger;
     this.minBackoffMs = options.minBackoffMs ?? 250;
     this.maxBackoffMs = options.maxBackoffMs ?? 5_000;
+    // Simple-query protocol (no parameters: the schema name is checked, the batch size an integer), so BEGIN and the
+    // claim travel together. The advisory lock is a one-time filter under the row locks: without it no row is locked,
+    // so a relay that lost the race never makes the lock holder skip (and publish past) a row.
+    const lockKey = `latchkey-outbox:${checkSchemaName(options.schema)}`;
+    this.claimSql = `BEGIN; SELECT id, topic, message_key, payload, headers FROM ${this.schema}.outbox
+      WHERE published_at IS NULL AND (SELECT pg_try_advisory_xact_lock(hashtextextended('${lockKey}', 0)))
+      ORDER BY id LIMIT ${this.batchSize} FOR UPDATE SKIP LOCKED`;
   }
 
   /** false while the last pass failed (e.g. the broker is down) */
@@ -89,22 +109,22 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.listen();
+    this.stopLocalSignal = onLocalAppend(this.options.schema, () => this.signal());
     this.loop = this.run();
   }
 
-  /** stops polling and listening; resolves once the in-flight batch has finished */
+  /** stops polling and listening and closes the session; resolves once the in-flight batch has finished */
   async stop(): Promise<void> {
-    if (!this.running) return;
     this.running = false;
+    this.stopLocalSignal?.();
+    this.stopLocalSignal = null;
     this.signal();
-    if (this.listenerRetry) clearTimeout(this.listenerRetry);
-    this.listenerRetry = null;
     await this.loop;
     this.loop = null;
-    const listener = this.listener;
-    this.listener = null;
-    await listener?.end().catch(() => undefined);
+    const session = this.session;
+    this.session = null;
+    session?.removeAllListeners('end');
+    await session?.end().catch(() => undefined);
   }
 
   /** number of outbox rows not published yet */
@@ -129,35 +149,31 @@ export class OutboxRelay {
 
   /** one pass: publishes up to batchSize rows; returns how many (0 also when another relay holds the lock) */
   async publishBatch(): Promise<number> {
+    const db = await this.connection();
     let claimed: string[] = [];
     try {
-      return await withTransaction(this.dataSource, async (tx) => {
-        const [lock] = await tx.query<{ locked: boolean }>(
-          `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked`,
-          [`latchkey-outbox:${this.options.schema}`],
-        );
-        if (!lock.locked) return 0;
-        const rows = await tx.query<OutboxRow>(
-          `SELECT id, topic, message_key, payload, headers FROM ${this.schema}.outbox
-            WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          [this.batchSize],
-        );
-        if (rows.length === 0) return 0;
-        claimed = rows.map((r) => r.id);
-        const messages: OutgoingMessage[] = rows.map((r) => ({
-          topic: r.topic,
-          key: r.message_key,
-          value: JSON.stringify(r.payload),
-          headers: r.headers ?? {},
-        }));
-        await this.publisher.publish(messages);
-        await tx.query(
-          `UPDATE ${this.schema}.outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY($1::bigint[])`,
-          [claimed],
-        );
-        return rows.length;
-      });
+      // a multi-statement query answers one result per statement: [BEGIN, SELECT]
+      const [, claim] = (await db.query(this.claimSql)) as unknown as [QueryResult, QueryResult<OutboxRow>];
+      const rows = claim.rows;
+      if (rows.length === 0) {
+        await db.query('ROLLBACK');
+        return 0;
+      }
+      claimed = rows.map((r) => r.id);
+      const messages: OutgoingMessage[] = rows.map((r) => ({
+        topic: r.topic,
+        key: r.message_key,
+        value: JSON.stringify(r.payload),
+        headers: r.headers ?? {},
+      }));
+      await this.publisher.publish(messages);
+      // ids come from the bigint column: digits only, safe to inline
+      await db.query(
+        `UPDATE ${this.schema}.outbox SET published_at = now(), attempts = attempts + 1 WHERE id = ANY('{${claimed.join(',')}}'::bigint[]); COMMIT`,
+      );
+      return rows.length;
     } catch (err) {
+      await db.query('ROLLBACK').catch(() => undefined);
       if (claimed.length > 0) await this.countFailedAttempt(claimed);
       throw err;
     }
@@ -211,37 +227,37 @@ export class OutboxRelay {
       .catch(() => undefined);
   }
 
-  /** a dedicated connection for LISTEN (a pooled one would lose it), reconnecting while the relay runs */
-  private async listen(): Promise<void> {
-    if (!this.running) return;
-    const client = new Client({ connectionString: this.options.databaseUrl });
-    const retry = (err?: unknown) => {
-      if (this.listener === client) this.listener = null;
-      client.removeAllListeners();
-      client.on('error', () => undefined);
+  /**
+   * The relay's session, connected and LISTENing (a pooled connection would lose the LISTEN). A lost session is
+   * dropped and the next pass connects again; it LISTENs before it claims, so no notification falls in between.
+   */
+  private async connection(): Promise<Client> {
+    if (this.session) return this.session;
+    const client = new Client({ connectionString: this.options.databaseUrl, application_name: relayApplicationName(this.options.schema) });
+    const lost = (err: unknown) => {
+      client.removeAllListeners('notification');
+      client.removeAllListeners('end');
       void client.end().catch(() => undefined);
-      if (!this.running || this.listenerRetry) return;
-      if (err) this.logger.warn(`outbox ${this.options.schema}: LISTEN connection lost, reconnecting: ${errorMessage(err)}`);
-      this.listenerRetry = setTimeout(() => {
-        this.listenerRetry = null;
-        void this.listen();
-      }, 1_000);
-      this.signal(); // a notification may have been missed meanwhile
+      if (this.session !== client) return;
+      this.session = null;
+      if (this.running) this.logger.warn(`outbox ${this.options.schema}: database session lost, reconnecting: ${errorMessage(err)}`);
+      this.signal(); // the next pass reconnects (and a notification may have been missed)
     };
-    client.on('notification', () => this.signal());
-    client.on('error', (err) => retry(err));
-    client.on('end', () => retry(new Error('connection ended')));
+    client.on('error', (err) => lost(err)); // also keeps an idle connection's error from being unhandled
+    client.on('end', () => lost(new Error('connection ended')));
+    // this process's own appends have signalled the relay already (local-append-signal)
+    client.on('notification', (n) => {
+      if (n.payload !== LOCAL_APPEND_ORIGIN) this.signal();
+    });
     try {
       await client.connect();
       await client.query(`LISTEN "${this.channel}"`);
-      if (!this.running) {
-        client.removeAllListeners();
-        await client.end();
-        return;
-      }
-      this.listener = client;
     } catch (err) {
-      retry(err);
+      client.removeAllListeners('end');
+      await client.end().catch(() => undefined);
+      throw err;
     }
+    this.session = client;
+    return client;
   }
 }

@@ -1,6 +1,7 @@
 import { Actor, EventEnvelope, EventHeaders } from '@latchkey/contracts';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { LOCAL_APPEND_ORIGIN, signalLocalAppend } from './local-append-signal';
 import { checkSchemaName, outboxChannel } from './schema';
 import { SqlTransaction, withTransaction } from './sql-transaction';
 import { StreamVersionConflictError } from './stream-version-conflict.error';
@@ -38,6 +39,31 @@ function isStreamVersionViolation(err: unknown): boolean {
 }
 
 /**
+ * One statement (one round trip) for the version check, the events, their outbox rows (ids in version order, so
+ * the relay publishes them in order) and the NOTIFY, which is delivered on commit only, so the relay never wakes
+ * for rows it cannot see yet. Nothing is written when the stream is not at $3; the caller then throws and rolls back.
+ * A concurrent append of the same version blocks on the unique (stream_id, version) index, then fails with 23505.
+ * $1 stream, $2 aggregate type, $3 expected version, $4 the events as a JSON array, $5 topic, $6 NOTIFY channel,
+ * $7 NOTIFY payload (this process, see local-append-signal).
+ */
+function appendSql(schema: string): string {
+  return `WITH current AS (
+      SELECT coalesce(max(version), 0)::int AS version FROM ${schema}.events WHERE stream_id = $1
+    ), incoming AS (
+      SELECT e.* FROM jsonb_to_recordset($4::jsonb)
+        AS e(event_id uuid, version int, type text, occurred_at timestamptz, actor jsonb, envelope jsonb, headers jsonb)
+      WHERE (SELECT version FROM current) = $3
+    ), appended AS (
+      INSERT INTO ${schema}.events (stream_id, aggregate_type, version, event_id, type, occurred_at, actor, data)
+      SELECT $1, $2, version, event_id, type, occurred_at, actor, envelope FROM incoming ORDER BY version
+    ), queued AS (
+      INSERT INTO ${schema}.outbox (event_id, topic, message_key, payload, headers)
+      SELECT event_id, $5, $1, envelope, headers FROM incoming ORDER BY version
+    )
+    SELECT (SELECT version FROM current) AS current_version, pg_notify($6, $7) AS notified`;
+}
+
+/**
  * Event store with optimistic concurrency per stream and a transactional outbox, in one service's schema.
  * An append writes its events and their outbox rows in one transaction; OutboxRelay publishes the rows.
  */
@@ -45,6 +71,7 @@ export class PgEventStore {
   private readonly schema: string;
   private readonly now: () => Date;
   private readonly newEventId: () => string;
+  private readonly appendSql: string;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -53,6 +80,7 @@ export class PgEventStore {
     this.schema = `"${checkSchemaName(options.schema)}"`;
     this.now = options.now ?? (() => new Date());
     this.newEventId = options.newEventId ?? (() => uuidv7());
+    this.appendSql = appendSql(this.schema);
   }
 
   /**
@@ -72,34 +100,30 @@ export class PgEventStore {
     }
     if (events.length === 0) throw new Error('append needs at least one event');
     const envelopes = events.map((e, i) => this.envelope(streamId, aggregateType, expectedVersion + 1 + i, e));
-    const topic = this.options.topicFor(aggregateType);
+    const rows = envelopes.map((env) => ({
+      event_id: env.eventId,
+      version: env.version,
+      type: env.type,
+      occurred_at: env.occurredAt,
+      actor: env.actor,
+      envelope: env,
+      headers: { [EventHeaders.eventId]: env.eventId, [EventHeaders.type]: env.type, [EventHeaders.aggregateType]: aggregateType },
+    }));
     try {
       await this.withTransaction(async (tx) => {
-        const actual = await this.currentVersion(tx, streamId);
-        if (actual !== expectedVersion) throw new StreamVersionConflictError(streamId, expectedVersion, actual);
-        for (const env of envelopes) {
-          // a concurrent append of the same version blocks here on the unique index, then fails with 23505
-          await tx.query(
-            `INSERT INTO ${this.schema}.events
-               (stream_id, aggregate_type, version, event_id, type, occurred_at, actor, data)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-            [streamId, aggregateType, env.version, env.eventId, env.type, env.occurredAt, JSON.stringify(env.actor), JSON.stringify(env)],
-          );
-          const headers = {
-            [EventHeaders.eventId]: env.eventId,
-            [EventHeaders.type]: env.type,
-            [EventHeaders.aggregateType]: aggregateType,
-          };
-          await tx.query(
-            `INSERT INTO ${this.schema}.outbox (event_id, topic, message_key, payload, headers)
-             VALUES ($1, $2, $3, $4, $5)`,
-            [env.eventId, topic, streamId, JSON.stringify(env), JSON.stringify(headers)],
-          );
-        }
+        const [{ current_version }] = await tx.query<{ current_version: number }>(this.appendSql, [
+          streamId,
+          aggregateType,
+          expectedVersion,
+          JSON.stringify(rows),
+          this.options.topicFor(aggregateType),
+          outboxChannel(this.options.schema),
+          LOCAL_APPEND_ORIGIN,
+        ]);
+        if (current_version !== expectedVersion) throw new StreamVersionConflictError(streamId, expectedVersion, current_version);
         if (inTransaction) await inTransaction(tx);
-        // delivered on commit only, so the relay never wakes for rows it cannot see yet
-        await tx.query(`SELECT pg_notify($1, '')`, [outboxChannel(this.options.schema)]);
       });
+      signalLocalAppend(this.options.schema);
     } catch (err) {
       if (isStreamVersionViolation(err)) {
         const actual = await this.streamVersion(streamId).catch(() => undefined);
