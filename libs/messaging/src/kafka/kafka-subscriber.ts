@@ -19,9 +19,18 @@ export interface KafkaSubscriberOptions {
   sessionTimeout?: number;
   handler: MessageHandler;
   logger?: MessagingLogger;
+  /**
+   * How often the handled positions are committed (default 1000 ms), in the background. kafkajs' auto-commit
+   * awaits a commit round trip after every batch before it fetches again, and a message produced meanwhile waited
+   * for it (heartbeats alone make three batches a second on the token topic). A restart or a rebalance delivers
+   * again what was handled since the last commit: at-least-once, as before.
+   */
+  commitIntervalMs?: number;
 }
 
 interface PartitionProgress {
+  topic: string;
+  partition: number;
   /** high watermark recorded at start: the offset after the last message that existed then */
   end: bigint;
   low: bigint;
@@ -39,11 +48,14 @@ class MessageHandlerFailedError extends Error {
 }
 
 const key = (topic: string, partition: number) => `${topic}:${partition}`;
+/** how long stop() waits for the last commit before it leaves the group anyway */
+const FINAL_COMMIT_TIMEOUT_MS = 3_000;
 
 /**
  * Kafka consumer with catch-up tracking: at start it records the end offset of every partition of its topics;
  * caughtUp() is true once every (assigned) partition has been processed up to that end. A failing handler is
- * logged and the message retried (kafkajs retry, then a consumer restart), never skipped.
+ * logged and the message retried (kafkajs retry, then a consumer restart), never skipped. Handled positions are
+ * committed in the background (commitIntervalMs) and at stop().
  */
 export class KafkaSubscriber {
   private readonly logger: MessagingLogger;
@@ -55,6 +67,10 @@ export class KafkaSubscriber {
   /** the group's committed offsets have been read after the latest join */
   private committedKnown = false;
   private readonly waiters = new Set<() => void>();
+  /** the position last committed per partition (by this subscriber, or read after a join) */
+  private readonly committed = new Map<string, bigint>();
+  private commitTimer: NodeJS.Timeout | null = null;
+  private committing: Promise<void> | null = null;
   private _healthy = false;
   private _lastError: string | null = null;
 
@@ -80,7 +96,7 @@ export class KafkaSubscriber {
     for (const topic of topics) {
       for (const p of await this.admin.fetchTopicOffsets(topic)) {
         const low = BigInt(p.low);
-        this.progress.set(key(topic, p.partition), { end: BigInt(p.high), low, position: low });
+        this.progress.set(key(topic, p.partition), { topic, partition: p.partition, end: BigInt(p.high), low, position: low });
       }
     }
 
@@ -88,6 +104,8 @@ export class KafkaSubscriber {
       groupId,
       sessionTimeout,
       heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+      // a fetch still answers as soon as a message arrives; this bounds how long stop() waits for an idle one
+      maxWaitTimeInMs: 1_000,
       retry: { initialRetryTime: 300, maxRetryTime: 5_000, retries: 8 },
     });
     this.consumer = consumer;
@@ -111,6 +129,7 @@ export class KafkaSubscriber {
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning });
     await consumer.run({
+      autoCommit: false, // see commitIntervalMs
       eachMessage: async ({ topic, partition, message }) => {
         const incoming: IncomingMessage = {
           topic,
@@ -132,9 +151,17 @@ export class KafkaSubscriber {
         this.advance(topic, partition, BigInt(message.offset) + 1n);
       },
     });
+    this.commitTimer = setInterval(() => void this.commit(), this.options.commitIntervalMs ?? 1_000);
+    this.commitTimer.unref();
   }
 
   async stop(): Promise<void> {
+    if (this.commitTimer) clearInterval(this.commitTimer);
+    this.commitTimer = null;
+    // while the consumer still runs (kafkajs drops commits after that); whatever is handled later is delivered again
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.commit(), new Promise<void>((resolve) => (timer = setTimeout(resolve, FINAL_COMMIT_TIMEOUT_MS)))]);
+    clearTimeout(timer);
     const consumer = this.consumer;
     const admin = this.admin;
     this.consumer = null;
@@ -171,6 +198,25 @@ export class KafkaSubscriber {
     });
   }
 
+  /** commits the positions handled since the last commit of the assigned partitions; one commit at a time */
+  private commit(): Promise<void> {
+    if (this.committing) return this.committing;
+    const consumer = this.consumer;
+    const due = [...this.progress].filter(([k, p]) => this.assigned?.has(k) && p.position > (this.committed.get(k) ?? -1n));
+    if (!consumer || due.length === 0) return Promise.resolve();
+    const offsets = due.map(([k, p]) => ({ k, topic: p.topic, partition: p.partition, position: p.position }));
+    this.committing = consumer
+      .commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.position.toString() })))
+      .then(
+        () => {
+          for (const o of offsets) if (o.position > (this.committed.get(o.k) ?? -1n)) this.committed.set(o.k, o.position);
+        },
+        (err: unknown) => this.logger.warn(`could not commit the offsets of ${this.options.groupId} (delivered again after a restart): ${errorMessage(err)}`),
+      )
+      .finally(() => (this.committing = null));
+    return this.committing;
+  }
+
   private advance(topic: string, partition: number, position: bigint): void {
     const p = this.progress.get(key(topic, partition));
     if (p && position > p.position) p.position = position;
@@ -193,6 +239,7 @@ export class KafkaSubscriber {
             const p = this.progress.get(key(topic, partition));
             if (!p) continue;
             const value = BigInt(offset);
+            if (value >= 0n && value > (this.committed.get(key(topic, partition)) ?? -1n)) this.committed.set(key(topic, partition), value);
             // no committed offset and starting at latest: everything before the join is skipped by design
             const start = value >= 0n ? value : this.options.fromBeginning ? p.low : p.end;
             if (start > p.position) p.position = start;

@@ -146,6 +146,32 @@ describe('Kafka driver', () => {
     expect(second).toHaveLength(0);
   });
 
+  it('commits handled positions in the background, without waiting for stop()', async () => {
+    const topic = newTopic('it-commit');
+    const groupId = unique('committing');
+    await ensureTopics(kafka, [topic], 2);
+    await publisher.publish(Array.from({ length: 6 }, (_, i) => ({ topic, key: `k${i}`, value: String(i) })));
+    const s = subscriber([topic], async () => undefined, groupId);
+    await s.start();
+    await s.whenCaughtUp(60_000);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+      const committedAtEnd = async () => {
+        const [{ partitions }] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        return partitions.every((p) => p.offset === ends.get(p.partition));
+      };
+      const deadline = Date.now() + 10_000;
+      while (!(await committedAtEnd())) {
+        if (Date.now() > deadline) throw new Error('offsets not committed within 10 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
   it('fails within seconds when no broker answers', async () => {
     const dead = createKafka({ brokers: ['127.0.0.1:1'], clientId: unique('dead'), logger });
     const p = new KafkaEventPublisher(dead);
