@@ -5,7 +5,7 @@ import { InMemoryTokenReadModel } from '../cache/in-memory-token-read-model';
 import { MemoryTokenCache } from '../cache/memory-token.cache';
 import { aTokenView } from '../cache/test-fixtures';
 import { ValidationMetrics } from '../metrics/validation.metrics';
-import { TokenEventApplier } from './token-event.applier';
+import { MAX_PENDING_READ_MODEL_WRITES, TokenEventApplier } from './token-event.applier';
 
 function anEvent(type: TokenEvent['type'], version: number, status: 'active' | 'revoked' = 'active'): TokenEvent {
   const state = aTokenView({ version, status });
@@ -44,14 +44,59 @@ describe(TokenEventApplier.name, () => {
     await applier.handle(message(anEvent('TokenIssued', 1)));
     await applier.handle(message(anEvent('TokenRevoked', 2, 'revoked')));
     expect(memory.getToken(aTokenView().id)?.status).toBe('revoked');
+    await applier.flush();
     expect(readModel.tokens.get(aTokenView().id)?.status).toBe('revoked');
     expect((await metrics.eventsApplied.get()).values[0].value).toBe(2);
+  });
+
+  it('applies the next event while a read-model write still hangs, and flush() waits for the write', async () => {
+    const { memory, readModel, metrics } = setup();
+    let release!: () => void;
+    const hanging = new Promise<void>((r) => (release = r));
+    const slow = Object.assign(Object.create(readModel) as InMemoryTokenReadModel, {
+      saveToken: async (view: Parameters<InMemoryTokenReadModel['saveToken']>[0]) => {
+        await hanging;
+        return readModel.saveToken(view);
+      },
+    });
+    const applier = new TokenEventApplier(memory, slow, metrics);
+    await applier.handle(message(anEvent('TokenIssued', 1)));
+    await applier.handle(message(anEvent('TokenRevoked', 2, 'revoked')));
+    expect(memory.getToken(aTokenView().id)?.status).toBe('revoked');
+    expect(readModel.tokens.size).toBe(0);
+    let flushed = false;
+    const flushing = applier.flush().then(() => (flushed = true));
+    await Promise.resolve();
+    expect(flushed).toBe(false);
+    release();
+    await flushing;
+    expect(readModel.tokens.get(aTokenView().id)?.version).toBe(2);
+  });
+
+  it(`waits for a write once ${MAX_PENDING_READ_MODEL_WRITES} are pending`, async () => {
+    const { memory, readModel, metrics } = setup();
+    const releases: Array<() => void> = [];
+    const slow = Object.assign(Object.create(readModel) as InMemoryTokenReadModel, {
+      saveToken: () => new Promise<boolean>((r) => releases.push(() => r(true))),
+    });
+    const applier = new TokenEventApplier(memory, slow, metrics);
+    for (let v = 1; v < MAX_PENDING_READ_MODEL_WRITES; v++) await applier.handle(message(anEvent('TokenRenamed', v)));
+    let returned = false;
+    const last = applier.handle(message(anEvent('TokenRenamed', MAX_PENDING_READ_MODEL_WRITES))).then(() => (returned = true));
+    await new Promise((r) => setImmediate(r));
+    expect(returned).toBe(false);
+    expect(memory.getToken(aTokenView().id)?.version).toBe(MAX_PENDING_READ_MODEL_WRITES); // applied, only the handler waits
+    releases[0]();
+    await last;
+    for (const release of releases) release();
+    await applier.flush();
   });
 
   it('ignores an older event arriving late', async () => {
     const { memory, readModel, applier } = setup();
     await applier.handle(message(anEvent('TokenRevoked', 2, 'revoked')));
     await applier.handle(message(anEvent('TokenIssued', 1)));
+    await applier.flush();
     expect(memory.getToken(aTokenView().id)?.version).toBe(2);
     expect(readModel.tokens.get(aTokenView().id)?.version).toBe(2);
   });
@@ -68,6 +113,7 @@ describe(TokenEventApplier.name, () => {
     readModel.failing = true;
     await applier.handle(message(anEvent('TokenRevoked', 2, 'revoked')));
     expect(memory.getToken(aTokenView().id)?.status).toBe('revoked');
+    await applier.flush();
     expect((await metrics.readModelWriteFailures.get()).values[0].value).toBe(1);
   });
 

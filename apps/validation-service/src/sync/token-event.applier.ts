@@ -12,13 +12,19 @@ export interface TokenEventApplierHooks {
   onApplied?: (event: TokenEvent) => void;
 }
 
+/** Redis writes in flight before the handler waits for one (back-pressure while catching up with the topic). */
+export const MAX_PENDING_READ_MODEL_WRITES = 256;
+
 /**
  * Applies one token-topic message: the in-process state first (so this replica answers REVOKED as soon as the
- * handler returns), then the shared Redis read model (version-guarded). A Redis failure is counted and logged,
- * never retried here: blocking the topic would also hold back later revocations.
+ * handler returns), then the shared Redis read model (version-guarded). The Redis write is not awaited by the
+ * handler: the next event (say the next of a bulk revocation) would otherwise wait for it. Writes may overlap and
+ * land out of order; the version guard keeps the newest. A Redis failure is counted and logged, never retried
+ * here: blocking the topic would also hold back later revocations.
  */
 export class TokenEventApplier {
   private readonly logger = new Logger(TokenEventApplier.name);
+  private readonly pendingWrites = new Set<Promise<void>>();
 
   constructor(
     private readonly memory: MemoryTokenCache,
@@ -38,13 +44,25 @@ export class TokenEventApplier {
     if (event.type === TokenEventTypes.issued || event.type === TokenEventTypes.rotated) this.memory.forgetMissing();
     this.memory.putToken(state);
     this.hooks.onApplied?.(event);
+    this.metrics.eventsApplied.inc();
+    const write = this.save(state);
+    this.pendingWrites.add(write);
+    void write.finally(() => this.pendingWrites.delete(write));
+    if (this.pendingWrites.size >= MAX_PENDING_READ_MODEL_WRITES) await Promise.race(this.pendingWrites);
+  }
+
+  /** resolves once every read-model write started so far has finished (at shutdown, before Redis closes) */
+  async flush(): Promise<void> {
+    await Promise.all(this.pendingWrites);
+  }
+
+  private async save(state: TokenEvent['state']): Promise<void> {
     try {
       await this.readModel.saveToken(state);
     } catch (err) {
       this.metrics.readModelWriteFailures.inc();
       this.logger.warn(`read model not updated for token ${state.id} v${state.version}: ${(err as Error).message}`);
     }
-    this.metrics.eventsApplied.inc();
   }
 
   private parse(message: IncomingMessage): TokenEvent | null {

@@ -71,5 +71,6 @@ export class TokenSyncConsumer implements OnModuleInit, BeforeApplicationShutdow
     const s = this.subscriber;
     this.subscriber = null;
     await s?.stop();
+    await this.applier.flush();
   }
 }
