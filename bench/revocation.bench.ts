@@ -128,14 +128,18 @@ describe('bench: revocation propagation', () => {
     const propagation: number[] = [];
     const callMs: number[] = [];
     const confirmations: string[] = [];
+    const ackWaits: number[] = [];
     let revokedAtFirstAsk = 0;
     for (const t of doomed) {
       const t0 = performance.now();
       const res = await call(system.token.baseUrl, 'DELETE', `/v1/tokens/${t.token.id}`, { authorization: `Bearer ${admin}` });
       callMs.push(performance.now() - t0);
       if (res.status !== 200) throw new Error(`revoke answered ${res.status}: ${res.text}`);
-      const body = JSON.parse(res.text) as { propagation?: { replicas: number; confirmed: number } };
-      if (body.propagation) confirmations.push(`${body.propagation.confirmed}/${body.propagation.replicas}`);
+      const body = JSON.parse(res.text) as { propagation?: { replicas: number; confirmed: number; waitedMs: number } };
+      if (body.propagation) {
+        confirmations.push(`${body.propagation.confirmed}/${body.propagation.replicas}`);
+        ackWaits.push(body.propagation.waitedMs);
+      }
       const asks = await Promise.all(system.validators.map((v) => untilRevoked(v, t.secret)));
       propagation.push(performance.now() - t0);
       if (asks.every((n) => n === 1)) revokedAtFirstAsk++;
@@ -151,6 +155,7 @@ describe('bench: revocation propagation', () => {
       'p99 ms': percentile(propagation, 99),
       'max ms': Math.max(...propagation),
       'revoke call alone p50 / p99 ms': `${percentile(callMs, 50).toFixed(1)} / ${percentile(callMs, 99).toFixed(1)}`,
+      'of which waiting for the acknowledgements p50 / p99 ms': `${percentile(ackWaits, 50)} / ${percentile(ackWaits, 99)}`,
       'answers where every replica said REVOKED at the first ask': `${revokedAtFirstAsk} of ${REVOCATIONS}`,
       'acknowledgements (confirmed/replicas: count)': [...tally].map(([k, n]) => `${k}: ${n}`).join(', ') || 'not reported',
       'validation load during the run, req/s (target)': `${Math.round(loadRun.requests / loadRun.seconds)} (${LOAD_TARGET_RPS})`,

@@ -1,13 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
-import { AppliedEventNotice, appliedChannel, REPLICA_LIVENESS_MS, replicasKey, RevocationAck } from '@latchkey/contracts';
+import { AppliedEventNotice, appliedChannel, EventEnvelope, REPLICA_LIVENESS_MS, replicasKey, revocationChannel, RevocationAck } from '@latchkey/contracts';
 import { TOKEN_SERVICE_CONFIG, TokenServiceConfig } from '../config/token-service.config';
 import { AppliedEventsTracker } from './applied-events.tracker';
 import { RevocationAcknowledgements } from './revocation-acknowledgements.port';
 
 /**
- * Redis driver: live replicas are the members of the replicas sorted set seen within REPLICA_LIVENESS_MS;
- * confirmations arrive on the applied-events channel, to which this service stays subscribed.
+ * Redis driver: revocations are announced on the revocation channel; live replicas are the members of the
+ * replicas sorted set seen within REPLICA_LIVENESS_MS; confirmations arrive on the applied-events channel, to
+ * which this service stays subscribed.
  */
 @Injectable()
 export class RedisRevocationAcknowledgements implements RevocationAcknowledgements, OnModuleInit, OnApplicationShutdown {
@@ -34,6 +35,14 @@ export class RedisRevocationAcknowledgements implements RevocationAcknowledgemen
     });
     await Promise.all([this.commands.connect(), this.subscriber.connect()]).catch((err: Error) => this.logger.warn(`redis not reachable yet: ${err.message}`));
     await this.subscriber.subscribe(appliedChannel(this.config.LATCHKEY_TOPIC_NAMESPACE)).catch((err: Error) => this.logger.warn(`subscribe failed: ${err.message}`));
+  }
+
+  announce(events: EventEnvelope[]): void {
+    if (events.length === 0) return;
+    const channel = revocationChannel(this.config.LATCHKEY_TOPIC_NAMESPACE);
+    const pipeline = this.commands.pipeline();
+    for (const event of events) pipeline.publish(channel, JSON.stringify(event));
+    pipeline.exec().catch((err: Error) => this.logger.warn(`revocation not announced (the token topic still delivers it): ${err.message}`));
   }
 
   async waitFor(eventIds: string[], boundMs: number): Promise<RevocationAck> {

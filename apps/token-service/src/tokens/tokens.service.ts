@@ -183,6 +183,7 @@ export class TokensService {
     const found = await this.tokens.findBySecretHash(secretHash);
     if (!found) return { revoked: false };
     const events = await this.retrying(found.token.id, (_state, now) => ({ kind: 'ReportSecretUse', generation: found.secretGeneration, now }), SYSTEM);
+    this.acks.announce(events);
     return { revoked: events.length > 0 };
   }
 
@@ -204,6 +205,8 @@ export class TokensService {
   private async revokeOne(principal: Principal, current: TokenView, reason: string, cause: string): Promise<{ token: TokenView; events: EventEnvelope[] }> {
     let token = current;
     const events = await this.retrying(current.id, (_state, now) => ({ kind: 'RevokeToken', reason, cause, now }), principal, current, (s) => (token = s));
+    // committed: straight to the replicas too, ahead of the outbox relay and the topic
+    this.acks.announce(events);
     return { token, events };
   }
 

@@ -6,6 +6,7 @@ import { VALIDATION_CONFIG, ValidationServiceConfig } from '../config/validation
 import { ValidationMetrics } from '../metrics/validation.metrics';
 import { StalenessService } from '../staleness/staleness.service';
 import { ReplicaPresenceService } from './replica-presence.service';
+import { RevocationFastLane } from './revocation-fast-lane';
 import { TokenEventApplier } from './token-event.applier';
 import { KAFKA_CLIENT, nestMessagingLogger, TokenSyncConsumer } from './token-sync.consumer';
 
@@ -33,6 +34,7 @@ import { KAFKA_CLIENT, nestMessagingLogger, TokenSyncConsumer } from './token-sy
         }),
     },
     TokenSyncConsumer,
+    RevocationFastLane,
   ],
   exports: [TokenSyncConsumer, KAFKA_CLIENT, ReplicaPresenceService],
 })

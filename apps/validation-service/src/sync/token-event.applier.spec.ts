@@ -39,6 +39,32 @@ function setup() {
 }
 
 describe(TokenEventApplier.name, () => {
+  it('applies a revocation announced on the fast lane; the topic copy after it changes nothing', async () => {
+    const { memory, applier } = setup();
+    await applier.handle(message(anEvent('TokenIssued', 1)));
+    const applied: string[] = [];
+    const acking = new TokenEventApplier(memory, new InMemoryTokenReadModel(), new ValidationMetrics(new Registry()), { onApplied: (e) => applied.push(e.eventId) });
+    expect(await acking.applyAnnounced(JSON.stringify(anEvent('TokenRevoked', 2, 'revoked')))).toBe(true);
+    expect(memory.getToken(aTokenView().id)?.status).toBe('revoked');
+    await acking.handle(message(anEvent('TokenIssued', 1)));
+    expect(memory.getToken(aTokenView().id)).toMatchObject({ status: 'revoked', version: 2 });
+    expect(applied).toEqual(['e2', 'e1']);
+  });
+
+  it('skips announcements that are not token events, and counts them', async () => {
+    const { memory, applier, metrics } = setup();
+    expect(await applier.applyAnnounced('{not json')).toBe(false);
+    expect(await applier.applyAnnounced(JSON.stringify({ type: 'Heartbeat' }))).toBe(false);
+    const wrongState = { ...anEvent('TokenRevoked', 2, 'revoked'), aggregateId: 'someone-else' };
+    expect(await applier.applyAnnounced(JSON.stringify(wrongState))).toBe(false);
+    expect(memory.size.tokens).toBe(0);
+    const skipped = (await metrics.eventsSkipped.get()).values.map((v) => [v.labels.reason, v.value]);
+    expect(skipped).toEqual([
+      ['not-json', 1],
+      ['not-a-token-event', 2],
+    ]);
+  });
+
   it('applies a revocation to memory and the read model', async () => {
     const { memory, readModel, applier, metrics } = setup();
     await applier.handle(message(anEvent('TokenIssued', 1)));

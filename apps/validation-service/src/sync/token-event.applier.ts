@@ -39,6 +39,23 @@ export class TokenEventApplier {
     await this.apply(event);
   };
 
+  /**
+   * A token event announced on the revocation fast lane (Redis pub/sub, beside the topic): applied like one read
+   * from the topic. The topic's copy follows and changes nothing (version guard); a malformed one is skipped.
+   */
+  async applyAnnounced(json: string): Promise<boolean> {
+    let value: unknown;
+    try {
+      value = JSON.parse(json);
+    } catch {
+      return this.skipAnnounced('not-json') ?? false;
+    }
+    const event = this.tokenEventOf(value);
+    if (!event) return this.skipAnnounced('not-a-token-event') ?? false;
+    await this.apply(event);
+    return true;
+  }
+
   async apply(event: TokenEvent): Promise<void> {
     const state = event.state;
     if (event.type === TokenEventTypes.issued || event.type === TokenEventTypes.rotated) this.memory.forgetMissing();
@@ -78,12 +95,20 @@ export class TokenEventApplier {
       return null;
     }
     if (heartbeatHeader) return null;
-    if (!isEventEnvelope(value) || !isTokenEvent(value)) return this.skip('not-a-token-event', message);
+    return this.tokenEventOf(value) ?? this.skip('not-a-token-event', message);
+  }
+
+  /** a token event whose state names its aggregate and has a version, else null */
+  private tokenEventOf(value: unknown): TokenEvent | null {
+    if (!isEventEnvelope(value) || !isTokenEvent(value)) return null;
     const s = value.state as Partial<TokenEvent['state']> | null;
-    if (!s || typeof s.id !== 'string' || typeof s.version !== 'number' || s.id !== value.aggregateId) {
-      return this.skip('bad-state', message);
-    }
-    return value;
+    return s && typeof s.id === 'string' && typeof s.version === 'number' && s.id === value.aggregateId ? value : null;
+  }
+
+  private skipAnnounced(reason: string): null {
+    this.metrics.eventsSkipped.inc({ reason });
+    this.logger.warn(`skipped an announced token event: ${reason}`);
+    return null;
   }
 
   private skip(reason: string, message: IncomingMessage): null {

@@ -4,7 +4,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 import { Kafka, logLevel, Producer } from 'kafkajs';
-import { AppliedEventNotice, appliedChannel, Heartbeat, HEARTBEAT_HEADERS, replicasKey, TokenEvent, Topics, topicName, TokenView } from '@latchkey/contracts';
+import { AppliedEventNotice, appliedChannel, Heartbeat, HEARTBEAT_HEADERS, replicasKey, revocationChannel, TokenEvent, Topics, topicName, TokenView } from '@latchkey/contracts';
 import { generateToken, hashToken } from '@latchkey/token-format';
 import { infraDefaults, waitFor } from '@latchkey/testing';
 import { createAppModule } from '../app.module';
@@ -152,6 +152,28 @@ describe('token sync (Redis read model + Kafka consumer)', () => {
       { replicaId: config.LATCHKEY_REPLICA_ID, eventId: issued.eventId, aggregateId: state.id, version: 1 },
       { replicaId: config.LATCHKEY_REPLICA_ID, eventId: revoked.eventId, aggregateId: state.id, version: 2 },
     ]);
+  });
+
+  it('applies and acknowledges a revocation announced on the Redis fast lane, without the topic', async () => {
+    const readModel = app.get<RedisTokenReadModel>(TOKEN_READ_MODEL);
+    const validation = app.get(ValidationService);
+    const secret = generateToken(randomBytes, config.LATCHKEY_TOKEN_PREFIX);
+    const state: TokenView = {
+      id: randomUUID(), ownerId: 'dave', createdBy: 'dave', name: 'fast lane', hint: 'lk_…abcd', scopes: ['read'], allowedCidrs: [], status: 'active',
+      createdAt: new Date().toISOString(), expiresAt: null, revokedAt: null, revokedReason: null, secretGeneration: 1, previousSecretValidUntil: null, version: 1,
+    };
+    await redis.set(readModel.hashKey(hashToken(config.LATCHKEY_PEPPER, secret)), `${state.id} 1`);
+    await producer.send({ topic, messages: [{ key: state.id, value: JSON.stringify(tokenEvent('TokenIssued', state)) }] });
+    const ask = () => validation.validate({ token: secret, method: 'GET', path: '/x', ip: '10.0.0.1' });
+    await waitFor(async () => (await ask()).code === 'VALID', { what: 'VALID' });
+
+    // what token-service does right after a revocation commits; nothing goes to the topic
+    const revoked = tokenEvent('TokenRevoked', { ...state, status: 'revoked', revokedAt: new Date().toISOString(), revokedReason: 'test', version: 2 });
+    const receivers = await redis.publish(revocationChannel(namespace), JSON.stringify(revoked));
+    expect(receivers).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => (await ask()).code === 'REVOKED', { timeoutMs: 2_000, intervalMs: 5, what: 'REVOKED from the fast lane' });
+    await waitFor(() => notices.some((n) => n.eventId === revoked.eventId), { what: 'the applied notice' });
+    await waitFor(async () => (await readModel.findToken(state.id))?.status === 'revoked', { what: 'the read model updated' });
   });
 
   it('turns stale without heartbeats (cached answers no longer trusted, out of the liveness set), and recovers', async () => {
