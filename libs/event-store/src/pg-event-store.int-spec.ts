@@ -134,6 +134,23 @@ describe(PgEventStore.name, () => {
     expect(await dataSource.query(`SELECT name FROM "${schema}".projection WHERE id = 's5'`)).toEqual([{ name: 'first' }]);
   });
 
+  it('writes a projection in the append statement itself: with the events, or not at all', async () => {
+    const upsert = (name: string) => (param: (v: unknown) => string, guard: string) =>
+      `INSERT INTO "${schema}".projection (id, name) SELECT ${param('s7')}, ${param(name)} WHERE ${guard} ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name`;
+    await store.append('s7', 'token', 0, [{ type: 'A', actor, data: {} }], undefined, upsert('first'));
+    await store.append('s7', 'token', 1, [{ type: 'B', actor, data: {} }], undefined, upsert('second'));
+    const stale = await store.append('s7', 'token', 1, [{ type: 'C', actor, data: {} }], undefined, upsert('stale')).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(StreamVersionConflictError);
+    expect((await store.readStream('s7')).map((e) => e.type)).toEqual(['A', 'B']);
+    expect(await outboxRows('s7')).toHaveLength(2);
+    expect(await dataSource.query(`SELECT name FROM "${schema}".projection WHERE id = 's7'`)).toEqual([{ name: 'second' }]);
+    // a failing projection fails the append: no events, no outbox rows
+    const failing = (param: (v: unknown) => string, guard: string) => `INSERT INTO "${schema}".projection (id, name) SELECT ${param('s7b')}, NULL WHERE ${guard}`;
+    await expect(store.append('s7b', 'token', 0, [{ type: 'A', actor, data: {} }], undefined, failing)).rejects.toThrow(/null value/);
+    expect(await store.readStream('s7b')).toEqual([]);
+    expect(await outboxRows('s7b')).toHaveLength(0);
+  });
+
   it('refuses extra fields that would override the standard envelope', async () => {
     await expect(store.append('s6', 'token', 0, [{ type: 'A', actor, data: {}, extra: { version: 9 } }])).rejects.toThrow(
       /override/,

@@ -15,6 +15,14 @@ export interface NewEvent {
   occurredAt?: Date;
 }
 
+/**
+ * A projection write made by the append's own statement (a data-modifying CTE), so an append with its projection
+ * is one round trip and needs no transaction. Returns one INSERT/UPDATE; `param(value)` adds a parameter and
+ * answers its placeholder; `guard` is a SQL condition true only when the append goes ahead (put it in the
+ * statement's WHERE, e.g. `INSERT ... SELECT ... WHERE ${guard} ON CONFLICT ...`).
+ */
+export type ProjectionWrite = (param: (value: unknown) => string, guard: string) => string;
+
 export interface PgEventStoreOptions {
   schema: string;
   /** the Kafka topic of an aggregate type's events */
@@ -46,7 +54,8 @@ function isStreamVersionViolation(err: unknown): boolean {
  * $1 stream, $2 aggregate type, $3 expected version, $4 the events as a JSON array, $5 topic, $6 NOTIFY channel,
  * $7 NOTIFY payload (this process, see local-append-signal).
  */
-function appendSql(schema: string): string {
+
+function appendSql(schema: string, projection = ''): string {
   return `WITH current AS (
       SELECT coalesce(max(version), 0)::int AS version FROM ${schema}.events WHERE stream_id = $1
     ), incoming AS (
@@ -59,7 +68,7 @@ function appendSql(schema: string): string {
     ), queued AS (
       INSERT INTO ${schema}.outbox (event_id, topic, message_key, payload, headers)
       SELECT event_id, $5, $1, envelope, headers FROM incoming ORDER BY version
-    )
+    )${projection ? `, projected AS (${projection})` : ''}
     SELECT (SELECT version FROM current) AS current_version, pg_notify($6, $7) AS notified`;
 }
 
@@ -94,6 +103,7 @@ export class PgEventStore {
     expectedVersion: number,
     events: NewEvent[],
     inTransaction?: (tx: SqlTransaction) => Promise<void>,
+    projection?: ProjectionWrite,
   ): Promise<EventEnvelope[]> {
     if (!Number.isInteger(expectedVersion) || expectedVersion < 0) {
       throw new Error(`expectedVersion must be an integer >= 0, got ${expectedVersion}`);
@@ -109,20 +119,34 @@ export class PgEventStore {
       envelope: env,
       headers: { [EventHeaders.eventId]: env.eventId, [EventHeaders.type]: env.type, [EventHeaders.aggregateType]: aggregateType },
     }));
+    const params: unknown[] = [
+      streamId,
+      aggregateType,
+      expectedVersion,
+      JSON.stringify(rows),
+      this.options.topicFor(aggregateType),
+      outboxChannel(this.options.schema),
+      LOCAL_APPEND_ORIGIN,
+    ];
+    let sql = this.appendSql;
+    if (projection) {
+      const param = (value: unknown) => `$${params.push(value)}`;
+      sql = appendSql(this.schema, projection(param, '(SELECT version FROM current) = $3'));
+    }
+    const run = async (tx: SqlTransaction) => {
+      const [{ current_version }] = await tx.query<{ current_version: number }>(sql, params);
+      if (current_version !== expectedVersion) throw new StreamVersionConflictError(streamId, expectedVersion, current_version);
+    };
     try {
-      await this.withTransaction(async (tx) => {
-        const [{ current_version }] = await tx.query<{ current_version: number }>(this.appendSql, [
-          streamId,
-          aggregateType,
-          expectedVersion,
-          JSON.stringify(rows),
-          this.options.topicFor(aggregateType),
-          outboxChannel(this.options.schema),
-          LOCAL_APPEND_ORIGIN,
-        ]);
-        if (current_version !== expectedVersion) throw new StreamVersionConflictError(streamId, expectedVersion, current_version);
-        if (inTransaction) await inTransaction(tx);
-      });
+      if (inTransaction) {
+        await this.withTransaction(async (tx) => {
+          await run(tx);
+          await inTransaction(tx);
+        });
+      } else {
+        // one statement is atomic by itself: no BEGIN/COMMIT round trips (nothing is written on a version mismatch)
+        await run({ query: (text, values) => this.dataSource.query(text, values) });
+      }
       signalLocalAppend(this.options.schema);
     } catch (err) {
       if (isStreamVersionViolation(err)) {

@@ -4,7 +4,7 @@ import { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { Actor, EventEnvelope, TOKEN_AGGREGATE, TokenDetails, TokenLookupResult, TokenManagerQuery, TokenSortKey, TokenView } from '@latchkey/contracts';
-import { PgEventStore, SqlTransaction } from '@latchkey/event-store';
+import { PgEventStore, ProjectionWrite, SqlTransaction } from '@latchkey/event-store';
 import { DecidedEvent } from './domain/token.decider';
 import { TokenError, TokenErrorCodes } from './domain/token.errors';
 
@@ -204,11 +204,13 @@ export class TokenRepository {
   /** Further events on an existing token, checked against the version the decision was made on. */
   async update(expectedVersion: number, change: RecordedChange, newSecretHash?: string): Promise<EventEnvelope[]> {
     const final = change.states[change.states.length - 1];
+    if (!newSecretHash) {
+      // events, outbox rows and projection in one statement: one round trip for a revoke, rename or expiry
+      return this.append(final.id, expectedVersion, change, undefined, projectionUpsert(final));
+    }
     return this.append(final.id, expectedVersion, change, async (tx) => {
       await this.upsertProjection(tx, final);
-      if (newSecretHash) {
-        await tx.query('INSERT INTO token.token_secrets (secret_hash, token_id, generation) VALUES ($1, $2, $3)', [newSecretHash, final.id, final.secretGeneration]);
-      }
+      await tx.query('INSERT INTO token.token_secrets (secret_hash, token_id, generation) VALUES ($1, $2, $3)', [newSecretHash, final.id, final.secretGeneration]);
     });
   }
 
@@ -237,7 +239,13 @@ export class TokenRepository {
     await this.db.query('SELECT 1');
   }
 
-  private async append(id: string, expectedVersion: number, change: RecordedChange, inTx: (tx: SqlTransaction) => Promise<void>): Promise<EventEnvelope[]> {
+  private async append(
+    id: string,
+    expectedVersion: number,
+    change: RecordedChange,
+    inTx: ((tx: SqlTransaction) => Promise<void>) | undefined,
+    projection?: ProjectionWrite,
+  ): Promise<EventEnvelope[]> {
     try {
       return await this.events.append(
         id,
@@ -245,6 +253,7 @@ export class TokenRepository {
         expectedVersion,
         change.events.map((e, i) => ({ type: e.type, data: e.data, actor: change.actor, occurredAt: change.occurredAt, extra: { state: change.states[i] } })),
         inTx,
+        projection,
       );
     } catch (err) {
       if (isUniqueViolation(err, 'tokens_active_name_uq')) {
@@ -255,14 +264,25 @@ export class TokenRepository {
   }
 
   private async upsertProjection(tx: SqlTransaction, v: TokenView): Promise<void> {
-    await tx.query(
-      `INSERT INTO token.tokens (id, owner_id, created_by, name, status, scopes, created_at, expires_at, version, view)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, scopes = EXCLUDED.scopes,
-         expires_at = EXCLUDED.expires_at, version = EXCLUDED.version, view = EXCLUDED.view`,
-      [v.id, v.ownerId, v.createdBy, v.name, v.status, v.scopes, v.createdAt, v.expiresAt, v.version, JSON.stringify(v)],
-    );
+    await tx.query(`${PROJECTION_INSERT} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ${PROJECTION_ON_CONFLICT}`, projectionValues(v));
   }
+}
+
+const PROJECTION_INSERT = 'INSERT INTO token.tokens (id, owner_id, created_by, name, status, scopes, created_at, expires_at, version, view)';
+const PROJECTION_ON_CONFLICT = `ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, scopes = EXCLUDED.scopes,
+  expires_at = EXCLUDED.expires_at, version = EXCLUDED.version, view = EXCLUDED.view`;
+const PROJECTION_TYPES = ['uuid', 'text', 'text', 'text', 'text', 'text[]', 'timestamptz', 'timestamptz', 'int', 'jsonb'];
+
+function projectionValues(v: TokenView): unknown[] {
+  return [v.id, v.ownerId, v.createdBy, v.name, v.status, v.scopes, v.createdAt, v.expiresAt, v.version, JSON.stringify(v)];
+}
+
+/** the projection upsert as part of the append's statement (only when the append goes ahead) */
+function projectionUpsert(v: TokenView): ProjectionWrite {
+  return (param, guard) => {
+    const values = projectionValues(v).map((value, i) => `${param(value)}::${PROJECTION_TYPES[i]}`);
+    return `${PROJECTION_INSERT} SELECT ${values.join(', ')} WHERE ${guard} ${PROJECTION_ON_CONFLICT}`;
+  };
 }
 
 function toDetails(r: DetailsRow): TokenDetails {
