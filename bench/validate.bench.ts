@@ -14,7 +14,8 @@ import { percentile, report } from './report';
  * machine, same run, same autocannon settings (50 connections); p99 of cache misses (from Redis, from token-service);
  * RSS of a replica holding 100,000 cached tokens.
  */
-const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);
+const HIT_ROUNDS = Number(process.env.BENCH_HIT_ROUNDS ?? 3);
 const CONNECTIONS = 50;
 const MISSES = Number(process.env.BENCH_MISSES ?? 300);
 const CACHED = Number(process.env.BENCH_CACHED_TOKENS ?? 100_000);
@@ -111,19 +112,27 @@ describe('bench: validate', () => {
   async function cacheHit(v: ServiceProcess, secret: string) {
     const body = JSON.stringify({ token: secret, method: 'GET', path: '/rest/api/2/myself', ip: '10.1.2.3' });
     const headers = { 'content-type': 'application/json', authorization: clientAuthorization() };
-    const bareBefore = await cannon(`http://127.0.0.1:${barePort}/`, { method: 'POST', headers, body });
-    const validate = await cannon(`${v.baseUrl}/v1/validate`, { method: 'POST', headers, body });
-    const bareAfter = await cannon(`http://127.0.0.1:${barePort}/`, { method: 'POST', headers, body });
-    const bareRps = (bareBefore.rps + bareAfter.rps) / 2;
-    report(`POST /v1/validate, cache hit (autocannon, ${CONNECTIONS} connections, ${DURATION_S} s each, same run)`, {
-      'bare node:http req/s (before, after)': `${Math.round(bareBefore.rps)}, ${Math.round(bareAfter.rps)}`,
-      'bare node:http p50 / p99 ms (before, after)': `${bareBefore.p50} / ${bareBefore.p99}, ${bareAfter.p50} / ${bareAfter.p99}`,
-      'validate req/s': Math.round(validate.rps),
-      'validate p50 / p99 ms': `${validate.p50} / ${validate.p99}`,
-      'validate non-2xx, errors': `${validate.non2xx}, ${validate.errors}`,
-      'ratio (validate / bare)': validate.rps / bareRps,
+    // bare and validate take turns (bare first and last), so a slow patch of a shared machine hits both; each
+    // round's ratio is validate over the mean of the bare runs around it, and the median round is reported
+    const bare = [await cannon(`http://127.0.0.1:${barePort}/`, { method: 'POST', headers, body })];
+    const validate: Awaited<ReturnType<typeof cannon>>[] = [];
+    for (let round = 0; round < HIT_ROUNDS; round++) {
+      validate.push(await cannon(`${v.baseUrl}/v1/validate`, { method: 'POST', headers, body }));
+      bare.push(await cannon(`http://127.0.0.1:${barePort}/`, { method: 'POST', headers, body }));
+    }
+    const ratios = validate.map((r, i) => r.rps / ((bare[i].rps + bare[i + 1].rps) / 2));
+    const median = [...ratios].sort((x, y) => x - y)[Math.floor(ratios.length / 2)];
+    const list = (runs: typeof bare, pick: (r: (typeof bare)[number]) => string | number) => runs.map(pick).join(', ');
+    report(`POST /v1/validate, cache hit (autocannon, ${CONNECTIONS} connections, ${DURATION_S} s a run, ${HIT_ROUNDS} rounds, same run)`, {
+      'bare node:http req/s': list(bare, (r) => Math.round(r.rps)),
+      'bare node:http p50 / p99 ms': list(bare, (r) => `${r.p50} / ${r.p99}`),
+      'validate req/s': list(validate, (r) => Math.round(r.rps)),
+      'validate p50 / p99 ms': list(validate, (r) => `${r.p50} / ${r.p99}`),
+      'validate non-2xx, errors': `${validate.reduce((n, r) => n + r.non2xx, 0)}, ${validate.reduce((n, r) => n + r.errors, 0)}`,
+      'ratio (validate / bare) per round': ratios.map((r) => r.toFixed(2)).join(', '),
+      'ratio, median round': median,
     });
-    expect(validate.non2xx).toBe(0);
+    for (const r of validate) expect(r.non2xx).toBe(0);
   }
 
   async function cacheMisses(v1: ServiceProcess, v2: ServiceProcess, admin: string, hitSecret: string) {
