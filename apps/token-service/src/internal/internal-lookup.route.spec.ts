@@ -2,6 +2,7 @@ import { Agent, createServer, OutgoingHttpHeaders, request, Server } from 'node:
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { TokenLookupResult, TokenView } from '@latchkey/contracts';
+import { aTokenView } from '@latchkey/testing';
 import { createInternalLookupRoute, MAX_LOOKUP_BODY_BYTES, tokenLookupRequestErrors, TokenLookupSource } from './internal-lookup.route';
 
 const SECRET = 'internal-secret-0123456789';
@@ -10,23 +11,7 @@ const UNKNOWN = 'b'.repeat(64);
 const DB_DOWN = 'c'.repeat(64);
 const BROKEN = 'd'.repeat(64);
 
-const view: TokenView = {
-  id: '0190a000-0000-7000-8000-000000000001',
-  ownerId: 'alice',
-  createdBy: 'alice',
-  name: 'ci',
-  hint: 'lk_…abcd',
-  scopes: ['read'],
-  allowedCidrs: [],
-  status: 'active',
-  createdAt: '2029-12-01T00:00:00.000Z',
-  expiresAt: null,
-  revokedAt: null,
-  revokedReason: null,
-  secretGeneration: 2,
-  previousSecretValidUntil: null,
-  version: 3,
-};
+const view: TokenView = aTokenView({ secretGeneration: 2, version: 3 });
 const found: TokenLookupResult = { secretGeneration: 2, token: view };
 
 /** token-service's TokenRepository, as far as the route sees it */

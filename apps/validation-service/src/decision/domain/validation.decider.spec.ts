@@ -1,30 +1,12 @@
 import type { TokenLookupResult, TokenView } from '@latchkey/contracts';
+import { aTokenView } from '@latchkey/testing';
 import type { PresentedCredentials } from './credentials.util';
 import { AccessView, decide, DecisionRequest, isRotatedAwayReuse } from './validation.decider';
 
 const NOW = new Date('2030-01-01T00:00:00.000Z');
 const later = (ms: number) => new Date(NOW.getTime() + ms).toISOString();
 
-function aToken(overrides: Partial<TokenView> = {}): TokenView {
-  return {
-    id: '0190a000-0000-7000-8000-000000000001',
-    ownerId: 'alice',
-    createdBy: 'alice',
-    name: 'ci',
-    hint: 'lk_…abcd',
-    scopes: ['read'],
-    allowedCidrs: [],
-    status: 'active',
-    createdAt: '2029-12-01T00:00:00.000Z',
-    expiresAt: later(86_400_000),
-    revokedAt: null,
-    revokedReason: null,
-    secretGeneration: 1,
-    previousSecretValidUntil: null,
-    version: 1,
-    ...overrides,
-  };
-}
+const aToken = (overrides: Partial<TokenView> = {}): TokenView => aTokenView({ expiresAt: later(86_400_000), ...overrides });
 
 const bearer: PresentedCredentials = { kind: 'token', token: 'lk_x', via: 'bearer' };
 
