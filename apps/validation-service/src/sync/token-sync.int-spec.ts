@@ -6,7 +6,7 @@ import Redis from 'ioredis';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { AppliedEventNotice, appliedChannel, Heartbeat, HEARTBEAT_HEADERS, replicasKey, revocationChannel, TokenEvent, Topics, topicName, TokenView } from '@latchkey/contracts';
 import { generateToken, hashToken } from '@latchkey/token-format';
-import { infraDefaults, waitFor } from '@latchkey/testing';
+import { aTokenView, infraDefaults, waitFor } from '@latchkey/testing';
 import { createAppModule } from '../app.module';
 import { RedisTokenReadModel } from '../cache/redis/redis-token-read-model';
 import { SourceUnavailableError, TOKEN_READ_MODEL } from '../cache/token-read-model.port';
@@ -98,23 +98,7 @@ describe('token sync (Redis read model + Kafka consumer)', () => {
     const readModel = app.get<RedisTokenReadModel>(TOKEN_READ_MODEL);
     const validation = app.get(ValidationService);
     const secret = generateToken(randomBytes, config.LATCHKEY_TOKEN_PREFIX);
-    const issued: TokenView = {
-      id: randomUUID(),
-      ownerId: 'alice',
-      createdBy: 'alice',
-      name: 'int-spec',
-      hint: 'lk_…' + secret.slice(-4),
-      scopes: ['read'],
-      allowedCidrs: [],
-      status: 'active',
-      createdAt: new Date().toISOString(),
-      expiresAt: null,
-      revokedAt: null,
-      revokedReason: null,
-      secretGeneration: 1,
-      previousSecretValidUntil: null,
-      version: 1,
-    };
+    const issued = aTokenView({ id: randomUUID(), name: 'int-spec', hint: 'lk_…' + secret.slice(-4), createdAt: new Date().toISOString() });
     // token-service's lookup would have recorded this mapping; the events carry no hash
     await redis.set(readModel.hashKey(hashToken(config.LATCHKEY_PEPPER, secret)), `${issued.id} 1`);
     const ask = () => validation.validate({ token: secret, method: 'GET', path: '/x', ip: '10.0.0.1' });
@@ -140,10 +124,7 @@ describe('token sync (Redis read model + Kafka consumer)', () => {
     await waitFor(async () => (await redis.zscore(replicasKey(namespace), config.LATCHKEY_REPLICA_ID)) !== null, { what: 'the replica in the liveness set' });
     const score = Number(await redis.zscore(replicasKey(namespace), config.LATCHKEY_REPLICA_ID));
     expect(Date.now() - score).toBeLessThan(3_000);
-    const state: TokenView = {
-      id: randomUUID(), ownerId: 'bob', createdBy: 'bob', name: 'ack', hint: 'lk_…abcd', scopes: ['read'], allowedCidrs: [], status: 'active',
-      createdAt: new Date().toISOString(), expiresAt: null, revokedAt: null, revokedReason: null, secretGeneration: 1, previousSecretValidUntil: null, version: 1,
-    };
+    const state = aTokenView({ id: randomUUID(), ownerId: 'bob', createdBy: 'bob', name: 'ack', createdAt: new Date().toISOString() });
     const issued = tokenEvent('TokenIssued', state);
     const revoked = tokenEvent('TokenRevoked', { ...state, status: 'revoked', version: 2 });
     await producer.send({ topic, messages: [issued, revoked].map((e) => ({ key: state.id, value: JSON.stringify(e) })) });
@@ -158,10 +139,7 @@ describe('token sync (Redis read model + Kafka consumer)', () => {
     const readModel = app.get<RedisTokenReadModel>(TOKEN_READ_MODEL);
     const validation = app.get(ValidationService);
     const secret = generateToken(randomBytes, config.LATCHKEY_TOKEN_PREFIX);
-    const state: TokenView = {
-      id: randomUUID(), ownerId: 'dave', createdBy: 'dave', name: 'fast lane', hint: 'lk_…abcd', scopes: ['read'], allowedCidrs: [], status: 'active',
-      createdAt: new Date().toISOString(), expiresAt: null, revokedAt: null, revokedReason: null, secretGeneration: 1, previousSecretValidUntil: null, version: 1,
-    };
+    const state = aTokenView({ id: randomUUID(), ownerId: 'dave', createdBy: 'dave', name: 'fast lane', createdAt: new Date().toISOString() });
     await redis.set(readModel.hashKey(hashToken(config.LATCHKEY_PEPPER, secret)), `${state.id} 1`);
     await producer.send({ topic, messages: [{ key: state.id, value: JSON.stringify(tokenEvent('TokenIssued', state)) }] });
     const ask = () => validation.validate({ token: secret, method: 'GET', path: '/x', ip: '10.0.0.1' });
@@ -180,10 +158,7 @@ describe('token sync (Redis read model + Kafka consumer)', () => {
     const readModel = app.get<RedisTokenReadModel>(TOKEN_READ_MODEL);
     const validation = app.get(ValidationService);
     const secret = generateToken(randomBytes, config.LATCHKEY_TOKEN_PREFIX);
-    const state: TokenView = {
-      id: randomUUID(), ownerId: 'carol', createdBy: 'carol', name: 'stale', hint: 'lk_…abcd', scopes: ['read'], allowedCidrs: [], status: 'active',
-      createdAt: new Date().toISOString(), expiresAt: null, revokedAt: null, revokedReason: null, secretGeneration: 1, previousSecretValidUntil: null, version: 1,
-    };
+    const state = aTokenView({ id: randomUUID(), ownerId: 'carol', createdBy: 'carol', name: 'stale', createdAt: new Date().toISOString() });
     await redis.set(readModel.hashKey(hashToken(config.LATCHKEY_PEPPER, secret)), `${state.id} 1`);
     await producer.send({ topic, messages: [{ key: state.id, value: JSON.stringify(tokenEvent('TokenIssued', state)) }] });
     const ask = () => validation.validate({ token: secret, method: 'GET', path: '/x', ip: '10.0.0.1' });
