@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { api, oidcLogin, startSystem, System, SYSTEM_SCIM_TOKEN, waitFor } from '@latchkey/testing';
+import { api, replacePolicy, oidcLogin, startSystem, System, SYSTEM_SCIM_TOKEN, waitFor } from '@latchkey/testing';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -57,17 +57,9 @@ describe('policy enforcement: token-service follows the policy and the SCIM-fed 
 
   /** PUT the whole policy as the bootstrap admin, then wait until token-service's copy has it */
   async function putPolicy(rules: Json): Promise<void> {
-    const current = await system.policy!.fetch('/v1/policy');
-    const etag = current.headers.get('etag')!;
-    await current.body?.cancel();
-    const res = await system.policy!.fetch('/v1/policy', {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${admin()}`, 'content-type': 'application/json', 'if-match': etag },
-      body: JSON.stringify({ rules }),
-    });
-    const body = (await res.json()) as { version: number };
+    const res = await replacePolicy(system.policy!, admin(), rules);
     expect(res.status).toBe(200);
-    await waitFor(async () => (await tokenServicePolicyVersion()) >= body.version, { timeoutMs: 15_000, what: `token-service at policy version ${body.version}` });
+    await waitFor(async () => (await tokenServicePolicyVersion()) >= res.version, { timeoutMs: 15_000, what: `token-service at policy version ${res.version}` });
   }
   async function tokenServicePolicyVersion(): Promise<number> {
     const health = (await (await system.token.fetch('/health/ready')).json()) as { info?: Record<string, { policyVersion?: number }> };

@@ -1,5 +1,5 @@
 import { IssueTokenResponse, TokenDetails } from '@latchkey/contracts';
-import { api, ServiceProcess, startSystem, System, SYSTEM_SCIM_TOKEN, validate, waitFor } from '@latchkey/testing';
+import { api, replacePolicy, ServiceProcess, startSystem, System, SYSTEM_SCIM_TOKEN, validate, waitFor } from '@latchkey/testing';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -39,18 +39,10 @@ describe('validation follows the policy, the directory and reuse detection (two 
 
   /** PUT the policy as the bootstrap admin, then wait until every replica holds that version */
   async function putPolicy(rules: Json): Promise<void> {
-    const current = await system.policy!.fetch('/v1/policy');
-    const etag = current.headers.get('etag')!;
-    await current.body?.cancel();
-    const res = await system.policy!.fetch('/v1/policy', {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${admin()}`, 'content-type': 'application/json', 'if-match': etag },
-      body: JSON.stringify({ rules }),
-    });
-    const body = (await res.json()) as { version: number };
+    const res = await replacePolicy(system.policy!, admin(), rules);
     expect(res.status).toBe(200);
     for (const v of system.validators) {
-      await waitFor(async () => (await replicaState(v)).policyVersion >= body.version, { timeoutMs: 15_000, what: `${v.baseUrl} at policy version ${body.version}` });
+      await waitFor(async () => (await replicaState(v)).policyVersion >= res.version, { timeoutMs: 15_000, what: `${v.baseUrl} at policy version ${res.version}` });
     }
   }
 

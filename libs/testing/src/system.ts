@@ -132,3 +132,17 @@ export async function api<T>(svc: ServiceProcess, method: string, pathname: stri
   const text = await res.text();
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
+
+/** Replaces the whole policy document (GET for its ETag, then PUT with If-Match) as `bearer`; the new version. */
+export async function replacePolicy(policy: ServiceProcess, bearer: string, rules: unknown): Promise<{ status: number; version: number }> {
+  const current = await policy.fetch('/v1/policy');
+  const etag = current.headers.get('etag') ?? '';
+  await current.body?.cancel();
+  const res = await policy.fetch('/v1/policy', {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', 'if-match': etag },
+    body: JSON.stringify({ rules }),
+  });
+  const body = (await res.json()) as { version: number };
+  return { status: res.status, version: body.version };
+}
