@@ -17,3 +17,4 @@ export * from './directory-events';
 export * from './dto/token-manager.dto';
 export * from './dto/token-change.dto';
 export * from './audit-record';
+export * from './notification-events';

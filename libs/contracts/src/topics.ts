@@ -6,6 +6,8 @@ export const Topics = {
   usage: 'latchkey.usage.v1',
   decision: 'latchkey.decision.v1',
   audit: 'latchkey.audit.v1',
+  /** every notice sent (or given up on) by notification-service; the audit log records each */
+  notification: 'latchkey.notification.v1',
 } as const;
 
 export type TopicKey = keyof typeof Topics;

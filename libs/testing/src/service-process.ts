@@ -5,7 +5,7 @@ import { WORKSPACE_ROOT } from './infra';
 import { waitFor } from './wait-for';
 
 export interface ServiceProcessOptions {
-  app: 'token-service' | 'validation-service' | 'policy-service' | 'audit-service' | 'dev-idp';
+  app: 'token-service' | 'validation-service' | 'policy-service' | 'audit-service' | 'dev-idp' | 'notification-service';
   port: number;
   env: Record<string, string>;
   /** a label for the log file, e.g. validation-2 */

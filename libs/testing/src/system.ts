@@ -13,6 +13,8 @@ export interface System {
   validators: ServiceProcess[];
   audit?: ServiceProcess;
   policy?: ServiceProcess;
+  /** notification-service, when started with `notification: true` (point LATCHKEY_SMTP_URL at a test SMTP server via notificationEnv) */
+  notification?: ServiceProcess;
   /** dev-idp, the OIDC issuer (LATCHKEY_OIDC_ISSUER) of every service, when started with `idp: true` */
   idp?: ServiceProcess;
   bootstrapToken(): string;
@@ -39,6 +41,8 @@ export async function startSystem(
     validatorEnv?: Record<string, string>;
     auditEnv?: Record<string, string>;
     policyEnv?: Record<string, string>;
+    notification?: boolean;
+    notificationEnv?: Record<string, string>;
     /** start dev-idp first and pass LATCHKEY_OIDC_ISSUER to the services (sign in with oidcLogin({ issuer: system.idp.baseUrl, user })) */
     idp?: boolean;
   } = {},
@@ -99,6 +103,11 @@ export async function startSystem(
     // policy-service too (management API); SCIM clients present SYSTEM_SCIM_TOKEN
     const policyEnv = { ...env, TOKEN_SERVICE_URL: system.token.baseUrl, LATCHKEY_SCIM_TOKEN: SYSTEM_SCIM_TOKEN, ...options.policyEnv };
     if (options.policy) others.push((system.policy = new ServiceProcess({ app: 'policy-service', port: ports.policy, env: policyEnv, label: `${namespace}-policy` })));
+    // notification-service authenticates through token-service too
+    const notificationEnv = { ...env, TOKEN_SERVICE_URL: system.token.baseUrl, ...options.notificationEnv };
+    if (options.notification) {
+      others.push((system.notification = new ServiceProcess({ app: 'notification-service', port: nextPort++, env: notificationEnv, label: `${namespace}-notification` })));
+    }
     // start in parallel: each waits for its own /health/ready
     started.push(...others);
     await Promise.all(others.map((s) => s.start()));

@@ -7,7 +7,7 @@ import { EVENT_SOURCE, EventSource, EventSubscription } from './event-source.por
 
 /** The event topics the audit log records (DESIGN.md §4), in this deployment's namespace. */
 export function auditedTopics(namespace: string): string[] {
-  return [Topics.token, Topics.directory, Topics.policy, Topics.decision, Topics.usage].map((t) => topicName(t, namespace));
+  return [Topics.token, Topics.directory, Topics.policy, Topics.decision, Topics.usage, Topics.notification].map((t) => topicName(t, namespace));
 }
 
 /** Subscribes the ingest to the event topics for the life of the app; ready once caught up. */

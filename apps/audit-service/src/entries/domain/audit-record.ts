@@ -1,7 +1,7 @@
 import { ChainContent, ContentHashes, hashContent } from '../../chain/domain/hash-chain';
 
 /** Which contract topic an entry came from (DESIGN.md §4). */
-export const AuditCategories = ['token', 'directory', 'policy', 'decision', 'usage', 'other'] as const;
+export const AuditCategories = ['token', 'directory', 'policy', 'decision', 'usage', 'notification', 'other'] as const;
 export type AuditCategory = (typeof AuditCategories)[number];
 export type AuditOutcome = 'success' | 'failure';
 
@@ -26,6 +26,8 @@ export const KnownActions = [
   'PolicyChanged',
   'AccessDenied',
   'TokenUsage',
+  'NotificationSent',
+  'NotificationDeadLettered',
 ] as const;
 export type KnownAction = (typeof KnownActions)[number];
 

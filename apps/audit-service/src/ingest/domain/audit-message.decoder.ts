@@ -141,6 +141,7 @@ function guessCategory(aggregateType: string): AuditCategory {
   if (aggregateType === 'token') return 'token';
   if (aggregateType === 'user' || aggregateType === 'group') return 'directory';
   if (aggregateType === 'policy') return 'policy';
+  if (aggregateType === 'notification') return 'notification';
   return 'other';
 }
 

@@ -5,7 +5,7 @@ export class AuditEntryDto {
   @ApiProperty() eventId!: string;
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ format: 'date-time' }) recordedAt!: string;
-  @ApiProperty({ enum: ['token', 'directory', 'policy', 'decision', 'usage', 'other'] }) category!: string;
+  @ApiProperty({ enum: ['token', 'directory', 'policy', 'decision', 'usage', 'notification', 'other'] }) category!: string;
   @ApiProperty({ description: 'what happened, e.g. TokenIssued, AccessDenied' }) action!: string;
   @ApiProperty({ enum: ['success', 'failure'] }) outcome!: string;
   @ApiPropertyOptional({ nullable: true, description: 'revocation reason, denial code' }) reason!: string | null;
