@@ -12,7 +12,7 @@ const run = (cmd, args) => {
 };
 
 run('bash', ['tools/infra/infra.sh', 'up']);
-run('npx', ['nx', 'run-many', '-t', 'build', '--projects=token-service,validation-service,policy-service,audit-service,dev-idp', '--parallel=2', '--outputStyle=static']);
+run('npx', ['nx', 'run-many', '-t', 'build', '--projects=token-service,validation-service,policy-service,audit-service,dev-idp,notification-service', '--parallel=2', '--outputStyle=static']);
 
 const services = [
   { app: 'token-service', port: 3001 },
@@ -21,15 +21,30 @@ const services = [
   { app: 'audit-service', port: 3004 },
   // the OIDC issuer of the local default: demo users, see apps/dev-idp
   { app: 'dev-idp', port: 3005 },
+  // e-mail goes to the local SMTP sink below (tmp/logs/smtp-sink.log) unless LATCHKEY_SMTP_URL says otherwise
+  { app: 'notification-service', port: 3006 },
 ];
 const OIDC_ISSUER = 'http://127.0.0.1:3005';
 const logDir = path.join(root, 'tmp', 'logs');
 fs.mkdirSync(logDir, { recursive: true });
+// the development mail relay: every message lands in tmp/logs/smtp-sink.log
+const SMTP_SINK_PORT = 2525;
+const smtpSink = spawn(process.execPath, ['tools/dev/smtp-sink.js'], {
+  cwd: root,
+  env: { ...process.env, SMTP_SINK_PORT: String(SMTP_SINK_PORT) },
+  stdio: ['ignore', fs.openSync(path.join(logDir, 'smtp-sink.out'), 'a'), fs.openSync(path.join(logDir, 'smtp-sink.out'), 'a')],
+});
 const children = services.map(({ app, port }) => {
   const log = fs.openSync(path.join(logDir, `${app}.log`), 'a');
   const child = spawn(process.execPath, ['tools/run-service.js', app], {
     cwd: root,
-    env: { TOKEN_SERVICE_URL: 'http://127.0.0.1:3001', LATCHKEY_OIDC_ISSUER: OIDC_ISSUER, ...process.env, PORT: String(port) },
+    env: {
+      TOKEN_SERVICE_URL: 'http://127.0.0.1:3001',
+      LATCHKEY_OIDC_ISSUER: OIDC_ISSUER,
+      LATCHKEY_SMTP_URL: `smtp://127.0.0.1:${SMTP_SINK_PORT}`,
+      ...process.env,
+      PORT: String(port),
+    },
     stdio: ['ignore', log, log],
   });
   child.on('exit', (code) => {
@@ -42,6 +57,7 @@ let stopping = false;
 const stop = () => {
   stopping = true;
   for (const { child } of children) child.kill('SIGTERM');
+  smtpSink.kill('SIGTERM');
   setTimeout(() => process.exit(0), 3000).unref();
 };
 process.on('SIGINT', stop);
@@ -69,5 +85,6 @@ process.on('SIGTERM', stop);
   console.log('                       clients latchkey-cli (public, PKCE), latchkey-admin-ui, latchkey-service (client_credentials)');
   console.log(`\n  bootstrap admin token: ${path.join(root, '.latchkey', 'bootstrap-admin.token')} (written on first start)`);
   console.log('  validation clients:    dev:dev-client-secret (LATCHKEY_CLIENTS)');
+  console.log(`  e-mail (dev SMTP sink): smtp://127.0.0.1:${SMTP_SINK_PORT} -> tmp/logs/smtp-sink.log`);
   console.log('  logs:                  tmp/logs/<service>.log\n  Ctrl-C stops the services.');
 })();

@@ -45,6 +45,8 @@ export const notificationServiceEnvSchema = baseEnvSchema
     /** how long a claimed delivery is someone's before another worker may take it over (a crash mid-send) */
     LATCHKEY_NOTIFY_LEASE_MS: ms(60_000, 100),
     LATCHKEY_NOTIFY_POLL_MS: ms(1_000),
+    /** false: this process queues notices but sends nothing (dedicated sender replicas, or a benchmark of the queueing) */
+    LATCHKEY_NOTIFY_DISPATCH: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
     /** deliveries sent at the same time by one process */
     LATCHKEY_NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     LATCHKEY_NOTIFY_HTTP_TIMEOUT_MS: ms(10_000, 100),

@@ -37,6 +37,10 @@ export class DeliveryDispatcher implements OnApplicationBootstrap, OnApplication
   }
 
   onApplicationBootstrap(): void {
+    if (!this.config.LATCHKEY_NOTIFY_DISPATCH) {
+      this.logger.log('LATCHKEY_NOTIFY_DISPATCH=false: queueing only, another process sends');
+      return;
+    }
     this.unsubscribe = this.wakeup.on(() => this.wakeAll());
     for (let i = 0; i < this.config.LATCHKEY_NOTIFY_CONCURRENCY; i++) this.workers.push(this.work());
   }

@@ -29,7 +29,7 @@ describe(RemindersService.name, () => {
     const fanout = { fanOut: async (_tx: unknown, n: Notice[]) => (notices.push(...n), n.length * 2) } as unknown as NoticeFanoutService;
     const config = { LATCHKEY_NOTIFY_REMINDER_DAYS: [14, 7, 1] } as unknown as NotificationServiceConfig;
     const service = new RemindersService(fakeDataSource(), repo, fanout, new DeliveryWakeup(), config);
-    expect(await service.runPass(now)).toEqual({ scanned: 4, reminders: 3, deliveries: 6 });
+    expect(await service.runPass(now)).toEqual({ at: now.toISOString(), scanned: 4, reminders: 3, deliveries: 6 });
     expect(marked.map((m) => m.days)).toEqual([1, 7, 14]);
     expect(notices.map((n) => n.daysLeft)).toEqual([1, 3, 13]);
     expect(notices[0].key).toBe(`expiry-reminder:${tokens[0].id}:${tokens[0].expiresAt.toISOString()}:1`);

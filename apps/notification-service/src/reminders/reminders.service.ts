@@ -10,6 +10,8 @@ import { NoticeFanoutService } from '../notices/notice-fanout.service';
 import { ReminderRepository } from './reminder.repository';
 
 export interface ReminderPassResult {
+  /** the time the pass judged by */
+  at: string;
   /** tokens looked at */
   scanned: number;
   /** reminders due (one per token at most) */
@@ -39,7 +41,7 @@ export class RemindersService {
     const thresholds = this.config.LATCHKEY_NOTIFY_REMINDER_DAYS;
     const horizon = reminderHorizon(now, thresholds);
     const smallest = Math.min(...thresholds);
-    const result: ReminderPassResult = { scanned: 0, reminders: 0, deliveries: 0 };
+    const result: ReminderPassResult = { at: now.toISOString(), scanned: 0, reminders: 0, deliveries: 0 };
     for (let after: string | null = null; ; ) {
       const page = await this.repository.candidates(now, horizon, smallest, after, PAGE);
       if (page.length === 0) break;
