@@ -13,7 +13,8 @@ import { report } from './report';
  */
 const TOKENS = Number(process.env.BENCH_REMINDER_TOKENS ?? 100_000);
 const USERS = 1_000;
-const REVOKED = Math.round(TOKENS / 20);
+// every 21st row is revoked: 100,000 active + 5,000 revoked, spread over the month
+const REVOKED = Math.floor(TOKENS / 20);
 
 describe('bench: notifications', () => {
   let system: System;
@@ -36,7 +37,7 @@ describe('bench: notifications', () => {
       SELECT 'user-' || n, 'user' || n, 'User ' || n, 'user' || n || '@example.test', true, 1 FROM generate_series(1, ${USERS}) n`);
     await db.query(`INSERT INTO notification.tokens (id, owner_id, name, hint, status, created_at, expires_at, version)
       SELECT gen_random_uuid(), 'user-' || (1 + n % ${USERS}), 'token ' || n, 'lk_...' || lpad((n % 10000)::text, 4, '0'),
-             CASE WHEN n <= ${REVOKED} THEN 'revoked' ELSE 'active' END,
+             CASE WHEN n % 21 = 0 THEN 'revoked' ELSE 'active' END,
              now() - interval '60 days', now() + (n::float / ${TOKENS + REVOKED}) * interval '30 days', 1
         FROM generate_series(1, ${TOKENS + REVOKED}) n`);
     await db.query('ANALYZE notification.tokens');
