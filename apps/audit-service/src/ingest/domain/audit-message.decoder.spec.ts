@@ -25,6 +25,19 @@ const record = (r: DecodeResult) => {
 };
 
 describe(decodeAuditMessage.name, () => {
+  it('reads a notification sent as an entry of the notification category, about the user and token told', () => {
+    const sent = envelope({
+      type: 'NotificationSent',
+      aggregateType: 'notification',
+      aggregateId: '0190f5c2-0000-7000-8000-0000000000aa',
+      actor: { userId: 'system', via: 'system' },
+      data: { deliveryId: '0190f5c2-0000-7000-8000-0000000000aa', kind: 'revoked', channel: 'email', userId: 'alice', tokenId: '0190f5c2-0000-7000-8000-000000000001', recipient: 'alice@example.test', attempts: 1 },
+      state: undefined,
+    });
+    const r = record(decodeAuditMessage(`${NS}.latchkey.notification.v1`, JSON.stringify(sent)));
+    expect(r).toMatchObject({ category: 'notification', action: 'NotificationSent', userId: 'alice', tokenId: '0190f5c2-0000-7000-8000-000000000001', actorId: 'system' });
+  });
+
   it('reads a token event as a readable entry: who, on whose behalf, what, which token', () => {
     const r = record(decodeAuditMessage(TOKEN_TOPIC, JSON.stringify(envelope())));
     expect(r).toMatchObject({
