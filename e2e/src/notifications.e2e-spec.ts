@@ -155,6 +155,7 @@ describe('notifications by e-mail and signed webhooks', () => {
         LATCHKEY_NOTIFY_CONCURRENCY: '1',
         LATCHKEY_NOTIFY_SESSION_TIMEOUT_MS: '6000',
         LATCHKEY_OUTBOX_POLL_MS: '100',
+        LATCHKEY_NOTIFY_ADMIN_EMAILS: 'soc@example.test',
       },
     });
     admin = system.bootstrapToken();
@@ -269,6 +270,26 @@ describe('notifications by e-mail and signed webhooks', () => {
     await api(system.token, 'DELETE', `/v1/tokens/${loud.token.id}`, admin);
     await waitFor(() => mailsWith('bob@example.test', /"loud one".*revoked/).length > 0, { timeoutMs: 15_000, what: 'mandatory revoked mail' });
     expect(mailsWith('bob@example.test', /"quiet one".*revoked/)).toHaveLength(0);
+  }, 60_000);
+
+  it('raises the alarm when a rotated-away secret is used again, and sends the admins their digest', async () => {
+    const rotating = await issue(admin, { name: 'rotating deploy key', scopes: ['read'], expiresInDays: 60, ownerId: 'bob' });
+    const rotated = await api<{ secret: string }>(system.token, 'POST', `/v1/tokens/${rotating.token.id}/rotate`, admin, { graceSeconds: 0 });
+    expect(rotated.status).toBe(200);
+    // the old secret, presented after its grace: the token-service revokes the token (reuse detection)
+    await waitFor(async () => (await system.token.fetch('/v1/tokens', { headers: { authorization: `Bearer ${rotating.secret}` } })).status === 401, { what: 'old secret refused' });
+    const [alarm] = await waitFor(() => arrived('bob@example.test', /Security alert: an old secret of your Latchkey token "rotating deploy key"/), { timeoutMs: 15_000, what: 'reuse-detected mail' });
+    expect(alarm.text).toContain('revoked the token at once');
+    expect(alarm.text + alarm.html).not.toContain(rotating.secret);
+    expect(alarm.text + alarm.html).not.toContain(rotated.body.secret);
+
+    const digest = await api<{ queued: number }>(notifications(), 'POST', '/v1/admin/notifications/digest', admin);
+    expect(digest.status).toBe(200);
+    expect(digest.body.queued).toBeGreaterThanOrEqual(1);
+    const [mail] = await waitFor(() => arrived('soc@example.test', /Latchkey daily digest/), { timeoutMs: 15_000, what: 'digest mail' });
+    expect(mail.text).toMatch(/Tokens expiring within 7 days: \d+/);
+    expect(mail.text).toMatch(/Denied requests in the last 24 hours: \d+/);
+    expect((await api(notifications(), 'POST', '/v1/admin/notifications/digest', rotated.body.secret)).status).toBe(401);
   }, 60_000);
 
   it('retries a receiver answering 500 with growing delays, dead-letters it, and delivers it on replay', async () => {
