@@ -50,6 +50,8 @@ export const notificationServiceEnvSchema = baseEnvSchema
     /** deliveries sent at the same time by one process */
     LATCHKEY_NOTIFY_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
     LATCHKEY_NOTIFY_HTTP_TIMEOUT_MS: ms(10_000, 100),
+    /** webhooks to loopback, private and link-local addresses: allowed by default except in production */
+    LATCHKEY_NOTIFY_WEBHOOK_PRIVATE_TARGETS: z.enum(['allow', 'deny']).optional(),
     /** events older than this still update the service's view but cause no notice (a new group replays history) */
     LATCHKEY_NOTIFY_MAX_EVENT_AGE_MS: ms(24 * 3_600_000, 1_000),
     LATCHKEY_NOTIFY_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(30_000).default(10_000),
@@ -61,6 +63,11 @@ export const notificationServiceEnvSchema = baseEnvSchema
     }
   });
 export type NotificationServiceConfig = z.infer<typeof notificationServiceEnvSchema>;
+
+/** true when webhooks may go to private addresses (explicit setting, else everywhere but production) */
+export function allowPrivateWebhookTargets(c: Pick<NotificationServiceConfig, 'NODE_ENV' | 'LATCHKEY_NOTIFY_WEBHOOK_PRIVATE_TARGETS'>): boolean {
+  return (c.LATCHKEY_NOTIFY_WEBHOOK_PRIVATE_TARGETS ?? (c.NODE_ENV === 'production' ? 'deny' : 'allow')) === 'allow';
+}
 
 export const NOTIFICATION_SERVICE_CONFIG = Symbol('NOTIFICATION_SERVICE_CONFIG');
 

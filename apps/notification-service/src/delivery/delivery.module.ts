@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { NOTIFICATION_SERVICE_CONFIG, NotificationServiceConfig } from '../config/notification-service.config';
+import { allowPrivateWebhookTargets, NOTIFICATION_SERVICE_CONFIG, NotificationServiceConfig } from '../config/notification-service.config';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { DeliveryDispatcher } from './delivery.dispatcher';
 import { DeliveryRepository } from './delivery.repository';
@@ -27,7 +27,7 @@ import { WEBHOOK_SENDER } from './webhook/webhook-sender.port';
     {
       provide: WEBHOOK_SENDER,
       inject: [NOTIFICATION_SERVICE_CONFIG],
-      useFactory: (c: NotificationServiceConfig) => new HttpWebhookSender(c.LATCHKEY_NOTIFY_HTTP_TIMEOUT_MS),
+      useFactory: (c: NotificationServiceConfig) => new HttpWebhookSender(c.LATCHKEY_NOTIFY_HTTP_TIMEOUT_MS, allowPrivateWebhookTargets(c)),
     },
   ],
   exports: [DeliveryRepository, DeliveryWakeup],
