@@ -6,7 +6,7 @@ import { percentile, report } from './report';
 
 /**
  * `npm run bench:revocation`: three validation replicas under validation load; 200 revocations one after another;
- * for each, the time from the start of the revoke call to the last replica answering REVOKED (DESIGN.md §7: p99 ≤ 50 ms).
+ * for each, the time from the start of the revoke call to the last replica answering REVOKED (target: p99 ≤ 50 ms).
  *
  * The load runs in a worker thread with its own event loop (12 callers paced to BENCH_LOAD_RPS, default 1500/s, about
  * what the former unpaced fetch callers reached), and the timed calls (the revoke, then asking every replica back to

@@ -21,7 +21,7 @@ async function rawValidate(v: ServiceProcess, token: string): Promise<number> {
 }
 
 /**
- * Bounded staleness (DESIGN.md §7): with the broker gone, a replica stops trusting its caches within
+ * Bounded staleness: with the broker gone, a replica stops trusting its caches within
  * LATCHKEY_MAX_STALENESS_MS + 1 s; in verify mode it asks token-service (so a revoke made meanwhile is honoured), in
  * deny mode it refuses to vouch for any token; readiness says stale; with the broker back it recovers by itself.
  */

@@ -1,5 +1,5 @@
 /**
- * One record of the SIEM feed on `latchkey.audit.v1` (DESIGN.md §4): an audit entry in Elastic Common Schema
+ * One record of the SIEM feed on `latchkey.audit.v1`: an audit entry in Elastic Common Schema
  * JSON, keyed by event.id (consumers dedupe on it). Fields not set are absent. docs/audit-siem.md has examples.
  */
 export interface AuditEcsRecord {

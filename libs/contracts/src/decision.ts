@@ -1,4 +1,4 @@
-/** Validation decision codes (DESIGN.md §5). */
+/** Validation decision codes. */
 export const DecisionCodes = [
   'VALID',
   'MALFORMED',

@@ -59,7 +59,7 @@ export const DirectoryEventTypes = {
   userDeactivated: 'UserDeactivated',
   userReactivated: 'UserReactivated',
   groupCreated: 'GroupCreated',
-  /** addition to DESIGN.md §4: a group's displayName or externalId changed */
+  /** contract addition: a group's displayName or externalId changed */
   groupUpdated: 'GroupUpdated',
   groupDeleted: 'GroupDeleted',
   memberAdded: 'MemberAdded',

@@ -1,7 +1,7 @@
 /** How the actor authenticated when the change was made. */
 export type ActorVia = 'latchkey-token' | 'oidc' | 'bootstrap' | 'scim' | 'system';
 
-/** Who did it, and on whose behalf (DESIGN.md §4). */
+/** Who did it, and on whose behalf. */
 export interface Actor {
   userId: string;
   via: ActorVia;

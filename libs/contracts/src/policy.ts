@@ -1,7 +1,7 @@
 import { Scope } from './token-events';
 
 /**
- * The policy document (DESIGN.md §6): one versioned document, replaced whole by `PUT /v1/policy`.
+ * The policy document: one versioned document, replaced whole by `PUT /v1/policy`.
  * Users in rules are referenced by directory id or userName; groups by directory id or displayName
  * (both case-insensitive), so a rule may name a group the IdP has not provisioned yet (a warning, not an error).
  */

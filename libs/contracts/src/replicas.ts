@@ -33,7 +33,7 @@ export interface AppliedEventNotice {
   version: number;
 }
 
-/** What a revoke answers about propagation (DESIGN.md §5). */
+/** What a revoke answers about propagation. */
 export interface RevocationAck {
   replicas: number;
   confirmed: number;

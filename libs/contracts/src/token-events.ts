@@ -52,7 +52,7 @@ export const TokenEventTypes = {
   rotated: 'TokenRotated',
   revoked: 'TokenRevoked',
   expired: 'TokenExpired',
-  /** a configurable number of days before expiry, for notifications (a contract addition to DESIGN.md §4) */
+  /** a configurable number of days before expiry, for notifications (a contract addition) */
   expiryWarning: 'TokenExpiryWarning',
 } as const;
 export type TokenEventType = (typeof TokenEventTypes)[keyof typeof TokenEventTypes];

@@ -1,4 +1,4 @@
-/** Kafka topic names: the public contract of DESIGN.md §4. */
+/** Kafka topic names: the public contract (docs/api.md). */
 export const Topics = {
   token: 'latchkey.token.v1',
   directory: 'latchkey.directory.v1',

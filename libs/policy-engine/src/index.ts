@@ -1,5 +1,5 @@
 /**
- * @latchkey/policy-engine — pure evaluation of the Latchkey policy document (DESIGN.md §6), shared by the
+ * @latchkey/policy-engine — pure evaluation of the Latchkey policy document, shared by the
  * token-, validation- and policy-service. No framework, driver or I/O; the clock is not needed.
  *
  * Keeping a local copy (token-service, validation-service):

@@ -3,7 +3,7 @@ import type { DynamicModule } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 
 /**
- * Paths pino removes from every log line: secrets must never be logged (DESIGN.md §7).
+ * Paths pino removes from every log line: secrets must never be logged.
  * Request bodies are not logged at all.
  */
 export const REDACTED_PATHS = [

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
 /**
- * Latchkey token format (DESIGN.md §3): prefix + 40 base62 characters of randomness (238 bits)
+ * Latchkey token format: prefix + 40 base62 characters of randomness (238 bits)
  * + 6 base62 characters of the CRC32 of everything before them, GitHub-style, so a scanner or the
  * validator can reject typos and random strings without any lookup.
  */

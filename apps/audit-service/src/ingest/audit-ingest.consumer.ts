@@ -5,7 +5,7 @@ import { AUDIT_SERVICE_CONFIG, AuditServiceConfig, auditConsumerGroup } from '..
 import { AuditIngestService } from './audit-ingest.service';
 import { EVENT_SOURCE, EventSource, EventSubscription } from './event-source.port';
 
-/** The event topics the audit log records (DESIGN.md §4), in this deployment's namespace. */
+/** The event topics the audit log records, in this deployment's namespace. */
 export function auditedTopics(namespace: string): string[] {
   return [Topics.token, Topics.directory, Topics.policy, Topics.decision, Topics.usage, Topics.notification].map((t) => topicName(t, namespace));
 }

@@ -10,7 +10,7 @@ const FAILURE_LOG_EVERY_MS = 10_000;
 
 /**
  * Sends a heartbeat to every partition of the token topic every second, so validation replicas can prove they are
- * current (DESIGN.md §7, bounded staleness). Heartbeats are not events: they are never stored.
+ * current (bounded staleness). Heartbeats are not events: they are never stored.
  */
 @Injectable()
 export class HeartbeatService implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -20,7 +20,7 @@ const SYSTEM = SYSTEM_PRINCIPAL;
 
 export interface RevokeOptions {
   reason?: string;
-  /** wait for every live validation replica to confirm (DESIGN.md §5); false answers at once */
+  /** wait for every live validation replica to confirm; false answers at once */
   wait?: boolean;
 }
 

@@ -8,7 +8,7 @@ export interface FreshnessSnapshot {
 }
 
 /**
- * Decides whether this replica can prove it is current (DESIGN.md §7): every partition of the token topic must have
+ * Decides whether this replica can prove it is current: every partition of the token topic must have
  * delivered a heartbeat within `maxStalenessMs`. A heartbeat read long after it was sent (a replay at start, or a
  * consumer lagging behind) proves nothing and is ignored. Pure: the clock is passed in. `maxStalenessMs` 0 disables.
  */

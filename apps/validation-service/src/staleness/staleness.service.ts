@@ -8,7 +8,7 @@ import { FreshnessMonitor, FreshnessSnapshot } from './freshness.monitor';
 const EVALUATE_EVERY_MS = 100;
 
 /**
- * Bounded staleness (DESIGN.md §7): fed by the heartbeats the token consumer reads, re-evaluated every 100 ms.
+ * Bounded staleness: fed by the heartbeats the token consumer reads, re-evaluated every 100 ms.
  * While stale, cached "valid" answers are not trusted (LATCHKEY_STALE_MODE) and /health/ready says so.
  */
 @Injectable()

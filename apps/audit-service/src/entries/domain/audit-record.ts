@@ -1,6 +1,6 @@
 import { ChainContent, ContentHashes, hashContent } from '../../chain/domain/hash-chain';
 
-/** Which contract topic an entry came from (DESIGN.md §4). */
+/** Which contract topic an entry came from. */
 export const AuditCategories = ['token', 'directory', 'policy', 'decision', 'usage', 'notification', 'other'] as const;
 export type AuditCategory = (typeof AuditCategories)[number];
 export type AuditOutcome = 'success' | 'failure';

@@ -87,7 +87,7 @@ function failed(res: ServerResponse, err: unknown): void {
 }
 
 /**
- * `POST /v1/validate` on plain node:http, before Express and Nest see the request (DESIGN.md: ~1 ms answers).
+ * `POST /v1/validate` on plain node:http, before Express and Nest see the request (~1 ms answers).
  * Everything else is passed on.
  */
 export function createValidateFastPath(handler: ValidateJsonHandler): FastPathHandler {

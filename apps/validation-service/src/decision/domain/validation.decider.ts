@@ -83,7 +83,7 @@ export function isRotatedAwayReuse(lookup: LookupFacts, now: Date): boolean {
 }
 
 /**
- * The validation decision (DESIGN.md §5): request + what the caches know -> decision code. Pure: the lookup
+ * The validation decision: request + what the caches know -> decision code. Pure: the lookup
  * was done by the caller (only for a well-formed token), the clock and the directory/policy view are passed in.
  * Order: credentials, format, lookup, revoked / expired / rotated away, owner active, token and global IP ranges,
  * scope vs method, policy.
